@@ -1,0 +1,33 @@
+package dev.corral.consensus;
+
+import java.util.Set;
+
+/**
+ * Static configuration of one member.
+ *
+ * @param id                   this member's id (≥ 1)
+ * @param voters               ids of all voting members, this one included
+ * @param electionTicks        a follower that hears no leader for a random number of ticks in
+ *                             [electionTicks, 2·electionTicks) starts an election; must exceed heartbeatTicks
+ * @param heartbeatTicks       a leader sends heartbeats every this many ticks
+ * @param maxEntriesPerAppend  entries per append message, at most
+ * @param maxBytesPerAppend    payload bytes per append message, at most (one entry is always allowed)
+ * @param maxUncommittedBytes  a leader drops proposals while this many payload bytes are uncommitted
+ */
+public record RaftConfig(int id, Set<Integer> voters, int electionTicks, int heartbeatTicks, int maxEntriesPerAppend,
+        long maxBytesPerAppend, long maxUncommittedBytes) {
+    public RaftConfig {
+        voters = Set.copyOf(voters);
+        if (id < 1 || !voters.contains(id)) throw new IllegalArgumentException("member " + id + " is not among the voters " + voters);
+        if (heartbeatTicks < 1 || electionTicks <= heartbeatTicks) {
+            throw new IllegalArgumentException("need 1 ≤ heartbeatTicks < electionTicks, got " + heartbeatTicks + " and " + electionTicks);
+        }
+        if (maxEntriesPerAppend < 1 || maxBytesPerAppend < 1 || maxUncommittedBytes < 1) {
+            throw new IllegalArgumentException("append and uncommitted limits must be positive");
+        }
+    }
+
+    public static RaftConfig of(int id, Set<Integer> voters) {
+        return new RaftConfig(id, voters, 10, 1, 512, 1 << 20, 64L << 20);
+    }
+}

@@ -1,0 +1,539 @@
+package dev.corral.consensus;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * The replication core: Raft with pre-vote and check-quorum, as a pure, single-threaded state machine.
+ *
+ * <p>Inputs are {@link #tick()}, {@link #step(Message)}, {@link #propose(byte[])} and
+ * {@link #persisted(long, long)}; the output is a {@link Ready} that says what to persist, send and apply.
+ * The core does no I/O, starts no threads and reads no clock: time is ticks and randomness comes from the
+ * generator passed in, so a simulator can drive it deterministically. Not thread-safe: one driver thread
+ * owns it. The safety argument is in {@code package-info.java}.
+ */
+public final class RaftCore {
+    private static final int NONE = 0;
+    private static final int MAX_APPLY_ENTRIES = 1024;
+    private static final long MAX_APPLY_BYTES = 16L << 20;
+
+    private final RaftConfig config;
+    private final RandomGenerator random;
+    private final RaftLog log;
+    private final List<Message> outbox = new ArrayList<>();
+
+    private long term;
+    private int votedFor;
+    private Role role = Role.FOLLOWER;
+    private int leaderId = NONE;
+    private int electionElapsed;
+    private int heartbeatElapsed;
+    private int randomizedElectionTicks;
+    private final Set<Integer> votesGranted = new HashSet<>();
+    private final Set<Integer> votesRejected = new HashSet<>();
+    /** Leader only: what it knows of each follower. */
+    private final Map<Integer, Progress> progress = new HashMap<>();
+    /** Leader only: payload bytes proposed in this term and not yet committed. */
+    private long uncommittedBytes;
+    private HardState lastReadyHardState;
+    private SoftState lastReadySoftState;
+    /** Last committed index handed out in a Ready for applying. */
+    private long handedOutForApply;
+
+    /** What a leader knows about one follower. Transitions stay here. */
+    private static final class Progress {
+        long match;
+        long next;
+        /** False while probing for the point where the logs agree: one append in flight at a time. */
+        boolean replicating;
+        /** Heard from since the last check-quorum round. */
+        boolean recentActive;
+        /** Probing: an append is outstanding; the next goes out on response or heartbeat. */
+        boolean probeSent;
+
+        Progress(long next) {
+            this.next = next;
+        }
+
+        void becomeProbe() {
+            replicating = false;
+            probeSent = false;
+            next = match + 1;
+        }
+
+        /** Returns false if the response was stale. */
+        boolean onSuccess(long index) {
+            boolean updated = index > match;
+            if (updated) match = index;
+            next = Math.max(next, index + 1);
+            replicating = true;
+            probeSent = false;
+            return updated;
+        }
+
+        /** Returns false if the rejection is stale (refers to an append we no longer have in flight). */
+        boolean onReject(long hint) {
+            if (replicating) {
+                if (hint < match) return false;
+                replicating = false;
+                next = Math.max(match + 1, Math.min(next - 1, hint + 1));
+            } else {
+                next = Math.max(match + 1, Math.min(next - 1, hint + 1));
+            }
+            probeSent = false;
+            return true;
+        }
+    }
+
+    /**
+     * Restores a member from its durable state.
+     *
+     * @param hardState     stored term, vote and commit
+     * @param snapIndex     index of the last entry covered by the newest snapshot (0 if none)
+     * @param snapTerm      its term
+     * @param storedEntries the stored entries after {@code snapIndex}, contiguous
+     */
+    public RaftCore(RaftConfig config, RandomGenerator random, HardState hardState, long snapIndex, long snapTerm,
+            List<Entry> storedEntries) {
+        this.config = config;
+        this.random = random;
+        this.log = new RaftLog(snapIndex, snapTerm, storedEntries, hardState.commit());
+        this.term = hardState.term();
+        this.votedFor = hardState.votedFor();
+        this.handedOutForApply = snapIndex;
+        this.lastReadyHardState = hardState;
+        resetRandomizedElectionTicks();
+    }
+
+    // ---- queries ----
+
+    public int id() {
+        return config.id();
+    }
+
+    public long term() {
+        return term;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public int leaderId() {
+        return leaderId;
+    }
+
+    public long commitIndex() {
+        return log.committed;
+    }
+
+    public long lastIndex() {
+        return log.lastIndex();
+    }
+
+    public long appliedIndex() {
+        return log.applied;
+    }
+
+    public long firstIndex() {
+        return log.firstIndex();
+    }
+
+    /** Term of the entry at {@code index}, or -1 if it is compacted or absent. */
+    public long termAt(long index) {
+        return log.term(index);
+    }
+
+    public SoftState softState() {
+        return new SoftState(role, leaderId, term);
+    }
+
+    public HardState hardState() {
+        return new HardState(term, votedFor, log.committed);
+    }
+
+    private boolean isSingleVoter() {
+        return config.voters().size() == 1;
+    }
+
+    private int quorum() {
+        return config.voters().size() / 2 + 1;
+    }
+
+    // ---- inputs ----
+
+    public void tick() {
+        if (role == Role.LEADER) {
+            tickLeader();
+        } else {
+            electionElapsed++;
+            if (isSingleVoter() || electionElapsed >= randomizedElectionTicks) {
+                electionElapsed = 0;
+                campaign(!isSingleVoter());
+            }
+        }
+    }
+
+    private void tickLeader() {
+        heartbeatElapsed++;
+        electionElapsed++;
+        if (electionElapsed >= config.electionTicks()) {
+            electionElapsed = 0;
+            if (!checkQuorumActive()) {
+                becomeFollower(term, NONE);
+                return;
+            }
+        }
+        if (heartbeatElapsed >= config.heartbeatTicks()) {
+            heartbeatElapsed = 0;
+            for (int peer : peers()) sendAppend(peer, true);
+        }
+    }
+
+    /** Check-quorum: a leader that has not heard from a quorum within an election timeout steps down. */
+    private boolean checkQuorumActive() {
+        int active = 1;
+        for (Map.Entry<Integer, Progress> e : progress.entrySet()) {
+            if (e.getKey() == config.id()) continue;
+            if (e.getValue().recentActive) active++;
+            e.getValue().recentActive = false;
+        }
+        return active >= quorum();
+    }
+
+    public ProposeResult propose(byte[] data) {
+        if (role != Role.LEADER) return new ProposeResult.NotLeader(leaderId);
+        if (uncommittedBytes + data.length > config.maxUncommittedBytes() && uncommittedBytes > 0) {
+            return new ProposeResult.Dropped("too many uncommitted bytes (" + uncommittedBytes + ")");
+        }
+        Entry e = new Entry(log.lastIndex() + 1, term, data);
+        log.append(e);
+        uncommittedBytes += data.length;
+        for (int peer : peers()) sendAppend(peer, false);
+        return new ProposeResult.Accepted(e.index(), e.term());
+    }
+
+    /** The driver reports that entries up to ({@code index}, {@code term}) are durable locally. */
+    public void persisted(long index, long term) {
+        log.markStable(index, term);
+        if (role == Role.LEADER) maybeCommit();
+    }
+
+    public void step(Message m) {
+        if (m.to() != config.id() || !config.voters().contains(m.from())) return;
+        if (m.term() > term) {
+            if (m instanceof Message.PreVote || m instanceof Message.Vote) {
+                // Leader stickiness: while we hear from a live leader, ignore candidates (they may be partitioned).
+                if (leaderId != NONE && electionElapsed < config.electionTicks()) return;
+            }
+            if (m instanceof Message.PreVote) {
+                // A pre-vote never changes our term.
+            } else if (m instanceof Message.PreVoteResponse r && r.granted()) {
+                // A granted pre-vote carries the future term; we adopt it only when we campaign for real.
+            } else {
+                int lead = (m instanceof Message.Append || m instanceof Message.InstallSnapshot) ? m.from() : NONE;
+                becomeFollower(m.term(), lead);
+            }
+        } else if (m.term() < term) {
+            // A stale leader learns of the newer term from our reply and steps down.
+            if (m instanceof Message.Append || m instanceof Message.InstallSnapshot) {
+                send(new Message.AppendResponse(config.id(), m.from(), term, false, log.lastIndex()));
+            } else if (m instanceof Message.PreVote pv) {
+                send(new Message.PreVoteResponse(config.id(), pv.from(), term, false));
+            }
+            return;
+        }
+        switch (m) {
+            case Message.PreVote pv -> {
+                boolean grant = pv.term() > term && log.isUpToDate(pv.lastIndex(), pv.lastTerm());
+                // Reply in the candidate's future term when granting, so it can count the vote.
+                send(new Message.PreVoteResponse(config.id(), pv.from(), grant ? pv.term() : term, grant));
+            }
+            case Message.Vote v -> {
+                boolean canVote = votedFor == v.from() || (votedFor == NONE && leaderId == NONE);
+                boolean grant = canVote && log.isUpToDate(v.lastIndex(), v.lastTerm());
+                if (grant) {
+                    votedFor = v.from();
+                    electionElapsed = 0;
+                }
+                send(new Message.VoteResponse(config.id(), v.from(), term, grant));
+            }
+            case Message.PreVoteResponse r -> {
+                if (role == Role.PRE_CANDIDATE) tallyVote(r.from(), r.granted(), true);
+            }
+            case Message.VoteResponse r -> {
+                if (role == Role.CANDIDATE) tallyVote(r.from(), r.granted(), false);
+            }
+            case Message.Append a -> handleAppend(a);
+            case Message.AppendResponse r -> {
+                if (role == Role.LEADER) handleAppendResponse(r);
+            }
+            case Message.InstallSnapshot s -> handleInstallSnapshot(s);
+        }
+    }
+
+    // ---- elections ----
+
+    private void campaign(boolean preVote) {
+        if (preVote) {
+            role = Role.PRE_CANDIDATE;
+            leaderId = NONE;
+            votesGranted.clear();
+            votesRejected.clear();
+            votesGranted.add(config.id());
+            resetRandomizedElectionTicks();
+            for (int peer : peers()) {
+                send(new Message.PreVote(config.id(), peer, term + 1, log.lastIndex(), log.lastTerm()));
+            }
+            if (votesGranted.size() >= quorum()) campaign(false);
+            return;
+        }
+        term++;
+        votedFor = config.id();
+        role = Role.CANDIDATE;
+        leaderId = NONE;
+        votesGranted.clear();
+        votesRejected.clear();
+        votesGranted.add(config.id());
+        resetRandomizedElectionTicks();
+        if (votesGranted.size() >= quorum()) {
+            becomeLeader();
+            return;
+        }
+        for (int peer : peers()) {
+            send(new Message.Vote(config.id(), peer, term, log.lastIndex(), log.lastTerm()));
+        }
+    }
+
+    private void tallyVote(int from, boolean granted, boolean preVote) {
+        if (granted) votesGranted.add(from);
+        else votesRejected.add(from);
+        if (votesGranted.size() >= quorum()) {
+            if (preVote) campaign(false);
+            else becomeLeader();
+        } else if (votesRejected.size() >= quorum()) {
+            becomeFollower(term, NONE);
+        }
+    }
+
+    private void becomeFollower(long newTerm, int lead) {
+        if (newTerm > term) {
+            term = newTerm;
+            votedFor = NONE;
+        }
+        role = Role.FOLLOWER;
+        leaderId = lead;
+        electionElapsed = 0;
+        progress.clear();
+        uncommittedBytes = 0;
+        resetRandomizedElectionTicks();
+    }
+
+    private void becomeLeader() {
+        role = Role.LEADER;
+        leaderId = config.id();
+        electionElapsed = 0;
+        heartbeatElapsed = 0;
+        progress.clear();
+        for (int peer : peers()) {
+            Progress p = new Progress(log.lastIndex() + 1);
+            p.recentActive = true;
+            progress.put(peer, p);
+        }
+        uncommittedBytes = 0;
+        // A leader may only count replicas of its own term's entries; the no-op lets earlier entries commit.
+        log.append(new Entry(log.lastIndex() + 1, term, new byte[0]));
+        for (int peer : peers()) sendAppend(peer, false);
+    }
+
+    private void resetRandomizedElectionTicks() {
+        randomizedElectionTicks = config.electionTicks() + random.nextInt(config.electionTicks());
+    }
+
+    // ---- replication ----
+
+    private void handleAppend(Message.Append a) {
+        if (role == Role.LEADER) {
+            throw new IllegalStateException("member " + config.id() + " leads term " + term + " but member " + a.from()
+                    + " sent an append in the same term");
+        }
+        electionElapsed = 0;
+        if (role != Role.FOLLOWER) becomeFollower(term, a.from());
+        leaderId = a.from();
+        if (a.prevIndex() < log.committed) {
+            // Everything up to our commit point matches any leader's log; have it continue from there.
+            send(new Message.AppendResponse(config.id(), a.from(), term, true, log.committed));
+            return;
+        }
+        if (!log.matches(a.prevIndex(), a.prevTerm())) {
+            long hint = Math.min(a.prevIndex() - 1, log.lastIndex());
+            // Skip back over the whole conflicting term so that the leader probes once per term, not per entry.
+            long conflictTerm = log.term(hint);
+            while (hint > log.committed && conflictTerm > 0 && log.term(hint) == conflictTerm) hint--;
+            send(new Message.AppendResponse(config.id(), a.from(), term, false, Math.max(hint, log.committed)));
+            return;
+        }
+        long lastNew = log.appendFromLeader(a.prevIndex(), a.entries());
+        maybeAdvanceFollowerCommit(a.commit(), lastNew);
+        send(new Message.AppendResponse(config.id(), a.from(), term, true, lastNew));
+    }
+
+    private void maybeAdvanceFollowerCommit(long leaderCommit, long lastVerified) {
+        long c = Math.min(leaderCommit, lastVerified);
+        if (c > log.committed) log.committed = c;
+    }
+
+    private void handleAppendResponse(Message.AppendResponse r) {
+        Progress p = progress.get(r.from());
+        if (p == null) return;
+        p.recentActive = true;
+        if (r.success()) {
+            if (p.onSuccess(r.index())) maybeCommit();
+            sendAppend(r.from(), false);
+        } else if (p.onReject(r.index())) {
+            sendAppend(r.from(), false);
+        }
+    }
+
+    private void handleInstallSnapshot(Message.InstallSnapshot s) {
+        electionElapsed = 0;
+        leaderId = s.from();
+        if (role != Role.FOLLOWER) becomeFollower(term, s.from());
+        if (s.index() <= log.committed) {
+            send(new Message.AppendResponse(config.id(), s.from(), term, true, log.committed));
+            return;
+        }
+        if (log.matches(s.index(), s.snapshotTerm())) {
+            // We already have the entry the snapshot ends at; keep the log after it.
+            log.committed = s.index();
+        } else {
+            log.restore(s.index(), s.snapshotTerm());
+            handedOutForApply = s.index();
+        }
+        send(new Message.AppendResponse(config.id(), s.from(), term, true, s.index()));
+    }
+
+    /**
+     * Sends what {@code peer} needs next. While replicating, new entries go out as soon as they exist and a
+     * heartbeat is an empty append at the known match point; while probing, one append is in flight at a time
+     * and a heartbeat re-sends it (it may have been lost).
+     */
+    private void sendAppend(int peer, boolean heartbeat) {
+        Progress p = progress.get(peer);
+        if (p.replicating) {
+            if (p.next <= log.lastIndex()) {
+                long last = sendEntriesFrom(peer, p, p.next);
+                if (last > 0) p.next = last + 1;
+            } else if (heartbeat) {
+                sendEntriesFrom(peer, p, p.match + 1);
+            }
+            return;
+        }
+        if (p.probeSent && !heartbeat) return;
+        sendEntriesFrom(peer, p, p.next);
+        p.probeSent = true;
+    }
+
+    /** Sends entries from {@code from} on (possibly none); returns the last index sent, 0 if none or a snapshot. */
+    private long sendEntriesFrom(int peer, Progress p, long from) {
+        long prev = from - 1;
+        long prevTerm = log.term(prev);
+        if (prevTerm < 0) {
+            // The follower needs entries we have compacted away: it must install our snapshot.
+            send(new Message.InstallSnapshot(config.id(), peer, term, log.snapIndex(), log.term(log.snapIndex())));
+            p.becomeProbe();
+            p.probeSent = true;
+            return 0;
+        }
+        List<Entry> entries = from <= log.lastIndex()
+                ? log.slice(from, log.lastIndex(), config.maxEntriesPerAppend(), config.maxBytesPerAppend())
+                : List.of();
+        long commit = Math.min(log.committed, prev + entries.size());
+        send(new Message.Append(config.id(), peer, term, prev, prevTerm, entries, commit));
+        return entries.isEmpty() ? 0 : entries.getLast().index();
+    }
+
+    /** Commits the highest index stored on a quorum, if it is from this term (Raft §5.4.2). */
+    private void maybeCommit() {
+        long[] matches = new long[config.voters().size()];
+        int i = 0;
+        for (int voter : config.voters()) {
+            matches[i++] = voter == config.id() ? log.stable : progress.get(voter).match;
+        }
+        java.util.Arrays.sort(matches);
+        long quorumIndex = matches[matches.length - quorum()];
+        if (quorumIndex > log.committed && log.term(quorumIndex) == term) {
+            for (long k = log.committed + 1; k <= quorumIndex; k++) uncommittedBytes -= log.entry(k).data().length;
+            uncommittedBytes = Math.max(0, uncommittedBytes);
+            log.committed = quorumIndex;
+            // Tell up-to-date followers promptly, so that they can apply (and serve synced reads) too.
+            for (int peer : peers()) {
+                Progress p = progress.get(peer);
+                if (p.replicating && p.next > log.lastIndex()) sendEntriesFrom(peer, p, p.match + 1);
+            }
+        }
+    }
+
+    private List<Integer> peers() {
+        List<Integer> out = new ArrayList<>(config.voters().size());
+        for (int v : config.voters()) if (v != config.id()) out.add(v);
+        out.sort(null);
+        return out;
+    }
+
+    private void send(Message m) {
+        outbox.add(m);
+    }
+
+    // ---- output ----
+
+    public boolean hasReady() {
+        return !outbox.isEmpty() || log.handedOff < log.lastIndex() || voteChanged()
+                || !softState().equals(lastReadySoftState)
+                || Math.min(log.committed, log.stable) > handedOutForApply;
+    }
+
+    private boolean voteChanged() {
+        return term != lastReadyHardState.term() || votedFor != lastReadyHardState.votedFor();
+    }
+
+    /** Takes the pending work; see {@link Ready} for what the driver must do with it. */
+    public Ready ready() {
+        List<Entry> entries = log.takeUnhanded();
+        HardState hs = hardState();
+        // Commit alone is not worth a write; it rides along with term, vote or entries.
+        HardState toPersist = voteChanged() || (!entries.isEmpty() && !hs.equals(lastReadyHardState)) ? hs : null;
+        if (toPersist != null) lastReadyHardState = hs;
+        SoftState ss = softState();
+        SoftState softChanged = ss.equals(lastReadySoftState) ? null : ss;
+        lastReadySoftState = ss;
+        List<Entry> committed = log.takeApplicable(handedOutForApply, MAX_APPLY_ENTRIES, MAX_APPLY_BYTES);
+        if (!committed.isEmpty()) handedOutForApply = committed.getLast().index();
+        List<Message> messages = List.copyOf(outbox);
+        outbox.clear();
+        return new Ready(toPersist, entries, messages, committed, softChanged);
+    }
+
+    /** The driver has handled {@code ready}: its committed entries are applied. */
+    public void advance(Ready ready) {
+        if (!ready.committed().isEmpty()) {
+            log.applied = Math.max(log.applied, ready.committed().getLast().index());
+        }
+    }
+
+    /** Forgets log entries up to {@code index}, which a durable snapshot now covers and which are applied. */
+    public void compact(long index) {
+        log.compact(index);
+    }
+
+    /** Entries in [lo, hi] still held in memory (for watch replays and diagnostics). */
+    public List<Entry> entries(long lo, long hi) {
+        if (lo < log.firstIndex() || hi > log.lastIndex() || lo > hi) return List.of();
+        return log.slice(lo, hi, Integer.MAX_VALUE, Long.MAX_VALUE);
+    }
+}

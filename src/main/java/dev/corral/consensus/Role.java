@@ -1,0 +1,8 @@
+package dev.corral.consensus;
+
+public enum Role {
+    FOLLOWER,
+    PRE_CANDIDATE,
+    CANDIDATE,
+    LEADER
+}

@@ -1,0 +1,38 @@
+/**
+ * The replication core: Raft (Ongaro and Ousterhout, 2014) with pre-vote and check-quorum, written as a
+ * pure state machine ({@link dev.corral.consensus.RaftCore}) that a driver feeds with ticks, messages and
+ * proposals and that answers with {@link dev.corral.consensus.Ready} records.
+ *
+ * <h2>Safety argument</h2>
+ * The property that matters to clients: an entry that has been reported committed (and so acknowledged)
+ * is present, at the same index with the same term and data, in the log of every later leader, and so is
+ * eventually applied by every member in the same order. It follows from these invariants, each tied to
+ * the code that keeps it:
+ * <ol>
+ *   <li><b>Election safety</b> — at most one leader per term. A member votes at most once per term: its
+ *       vote ({@code votedFor}) is persisted with the term before the vote is sent (the Ready contract: persist,
+ *       then send), and a candidate needs a strict majority of the fixed voter set. Pre-votes change no state.
+ *       {@code handleAppend} fails fast if a leader sees another leader's append in its own term.</li>
+ *   <li><b>Log matching</b> — if two logs hold an entry with the same index and term, they agree on every
+ *       entry up to it. A leader creates at most one entry per index in its term, and a follower accepts
+ *       entries only after (prevIndex, prevTerm) matches ({@code RaftLog.matches}), truncating a conflicting
+ *       suffix ({@code RaftLog.appendFromLeader}).</li>
+ *   <li><b>Leader completeness</b> — a committed entry is in every later leader's log. An entry is committed
+ *       only when a majority stores it durably (the leader counts itself only up to {@code stable}, the
+ *       index its driver reported durable) and only by counting replicas of an entry of the leader's current
+ *       term (Raft §5.4.2, {@code maybeCommit}); earlier entries commit with it through log matching. A
+ *       candidate wins only with votes from a majority whose logs are no more up to date than its own
+ *       ({@code RaftLog.isUpToDate}); that majority intersects the one storing the entry.</li>
+ *   <li><b>State machine safety</b> — committed entries never change. A follower refuses, by throwing, to
+ *       truncate at or below its commit index; members apply only committed entries that are durable
+ *       locally ({@code RaftLog.takeApplicable}), in index order.</li>
+ *   <li><b>Durability before acknowledgement</b> — an append acknowledgement is produced in the same Ready
+ *       as the entries it acknowledges and is therefore sent only after they are durable.</li>
+ * </ol>
+ * Liveness is helped, not guaranteed: randomized election timeouts, pre-vote (a partitioned member cannot
+ * inflate terms), leader stickiness (members that hear from a leader ignore candidates) and check-quorum
+ * (a leader cut off from a majority steps down).
+ *
+ * <p>The deterministic simulation tests check invariants 1, 3 and 4 after every step.
+ */
+package dev.corral.consensus;

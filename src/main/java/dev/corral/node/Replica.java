@@ -1,0 +1,295 @@
+package dev.corral.node;
+
+import dev.corral.consensus.Entry;
+import dev.corral.consensus.HardState;
+import dev.corral.consensus.Message;
+import dev.corral.consensus.ProposeResult;
+import dev.corral.consensus.RaftConfig;
+import dev.corral.consensus.RaftCore;
+import dev.corral.consensus.Ready;
+import dev.corral.consensus.Role;
+import dev.corral.consensus.SoftState;
+import dev.corral.session.SessionTracker;
+import dev.corral.tree.Apply;
+import dev.corral.tree.Caller;
+import dev.corral.tree.ErrorCode;
+import dev.corral.tree.Op;
+import dev.corral.tree.OpResult;
+import dev.corral.tree.Prep;
+import dev.corral.tree.SessionEntry;
+import dev.corral.tree.TreeChange;
+import dev.corral.tree.TreeState;
+import dev.corral.txn.Txn;
+import dev.corral.txn.TxnCodec;
+import dev.corral.txn.TxnRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One replica of the znode tree: the replication core, request validation and the state machine, glued
+ * together without I/O, threads or clocks, so that the production driver and the simulator run the same
+ * code.
+ *
+ * <p>Writes go: {@link #submit} validates the request against the leader's newest (speculative) state and
+ * proposes the outcome; the driver persists what {@link #process} returns; once the entry is committed and
+ * durable it is applied to the committed state, and the request completes with the result computed by
+ * that apply. A refusal waits until everything proposed before it has been applied, so that a client never
+ * sees an error caused by a change that might still be lost.
+ *
+ * <p>Not thread-safe: one driver thread owns it. {@code T} is the driver's completion token.
+ */
+public final class Replica<T> {
+    /** Settings of the state machine around the core. */
+    public record Settings(Prep.Limits limits, int reapIntervalTicks) {}
+
+    /** What the driver must do after an input; see {@link Ready} for the order of persisting and sending. */
+    public record Output<T>(Ready ready, List<Completion<T>> completions, List<TreeChange> changes, TreeState committed) {
+        public boolean isEmpty() {
+            return ready == null && completions.isEmpty();
+        }
+    }
+
+    public record Completion<T>(T token, Outcome outcome) {}
+
+    private record Waiter<T>(long term, T token, Outcome.Refused refusal, boolean barrier) {}
+
+    private final RaftCore core;
+    private final Prep prep;
+    private final Apply apply;
+    private final Settings settings;
+    private final SessionTracker sessions = new SessionTracker();
+    private final TreeMap<Long, List<Waiter<T>>> waiting = new TreeMap<>();
+    private final List<Completion<T>> completions = new ArrayList<>();
+    private TreeState committed;
+    /** The leader's state including every proposed entry; null when not leading. */
+    private TreeState speculative;
+    private long nowMs;
+    private int ticksSinceReap;
+
+    public Replica(RaftConfig config, java.util.random.RandomGenerator random, Prep prep, Apply apply, Settings settings,
+            TreeState snapshotState, long snapshotTerm, HardState hardState, List<Entry> storedEntries) {
+        this.core = new RaftCore(config, random, hardState, snapshotState.lastZxid(), snapshotTerm, storedEntries);
+        this.prep = prep;
+        this.apply = apply;
+        this.settings = settings;
+        this.committed = snapshotState;
+    }
+
+    // ---- inputs ----
+
+    /** Advances time: the core's tick, session expiry and TTL/container reaping (leader only). */
+    public void tick(long nowMs) {
+        this.nowMs = nowMs;
+        core.tick();
+        if (speculative == null) return;
+        for (long id : sessions.expired(nowMs)) {
+            proposeInternal(new Op.CloseSession(id));
+        }
+        if (++ticksSinceReap >= settings.reapIntervalTicks()) {
+            ticksSinceReap = 0;
+            reapCandidates();
+        }
+    }
+
+    public void step(Message m) {
+        core.step(m);
+    }
+
+    public void persisted(long index, long term) {
+        core.persisted(index, term);
+    }
+
+    /** A heartbeat for a session; returns false if this node cannot vouch for it (not leader or unknown). */
+    public boolean touchSession(long sessionId, long nowMs) {
+        return speculative != null && sessions.touch(sessionId, nowMs);
+    }
+
+    /**
+     * Validates and proposes {@code op}. The outcome arrives later as a completion of {@code token}, or at
+     * once (in the next {@link #process} output) if the request is refused or cannot be taken here.
+     */
+    public void submit(Op op, Caller caller, long nowMs, T token) {
+        this.nowMs = Math.max(this.nowMs, nowMs);
+        if (speculative == null) {
+            completions.add(new Completion<>(token, notLeader()));
+            return;
+        }
+        if (caller.sessionId() != 0) sessions.touch(caller.sessionId(), nowMs);
+        Prep.Prepared prepared = prep.prep(speculative, op, caller, nowMs);
+        switch (prepared) {
+            case Prep.Prepared.Rejected r -> {
+                Outcome.Refused refusal = new Outcome.Refused(r.code(), r.path(), r.message(), r.results(), r.failedIndex());
+                waitForBarrier(token, refusal);
+            }
+            case Prep.Prepared.Accepted a -> propose(new TxnRecord(nowMs, a.txn()), token);
+        }
+    }
+
+    /** Completes {@code token} once everything proposed so far is applied (ZooKeeper's sync). */
+    public void sync(T token) {
+        if (speculative == null) {
+            completions.add(new Completion<>(token, notLeader()));
+            return;
+        }
+        waitForBarrier(token, null);
+    }
+
+    private void waitForBarrier(T token, Outcome.Refused refusal) {
+        long barrier = core.lastIndex();
+        if (barrier <= committed.lastZxid()) {
+            completions.add(new Completion<>(token, refusal != null ? refusal : new Outcome.Done(new OpResult.Nothing(), committed.lastZxid())));
+        } else {
+            waiting.computeIfAbsent(barrier, k -> new ArrayList<>(1)).add(new Waiter<>(core.termAt(barrier), token, refusal, true));
+        }
+    }
+
+    private void propose(TxnRecord record, T token) {
+        byte[] payload = TxnCodec.encode(record);
+        switch (core.propose(payload)) {
+            case ProposeResult.Accepted a -> {
+                speculative = apply.apply(speculative, a.index(), record).state();
+                if (token != null) waiting.computeIfAbsent(a.index(), k -> new ArrayList<>(1)).add(new Waiter<>(a.term(), token, null, false));
+            }
+            case ProposeResult.NotLeader n -> {
+                if (token != null) completions.add(new Completion<>(token, notLeader()));
+            }
+            case ProposeResult.Dropped d -> {
+                if (token != null) completions.add(new Completion<>(token, new Outcome.Unavailable(ErrorCode.THROTTLED_OP, core.leaderId(), d.reason())));
+            }
+        }
+    }
+
+    private void proposeInternal(Op op) {
+        Prep.Prepared prepared = prep.prep(speculative, op, Caller.SYSTEM, nowMs);
+        if (prepared instanceof Prep.Prepared.Accepted a) propose(new TxnRecord(nowMs, a.txn()), null);
+    }
+
+    /**
+     * Proposes deleting empty containers and expired TTL znodes. Validating against the speculative state
+     * skips those whose delete is already proposed, and those a pending change has revived.
+     */
+    private void reapCandidates() {
+        List<String> candidates = new ArrayList<>(speculative.containerPaths());
+        candidates.addAll(speculative.ttlPaths());
+        candidates.sort(null);
+        for (String path : candidates) proposeInternal(new Op.Reap(path));
+    }
+
+    private Outcome notLeader() {
+        int leader = core.leaderId();
+        String message = leader == 0 ? "no leader is known; the cluster may have lost its quorum"
+                : "node " + core.id() + " is not the leader; node " + leader + " is";
+        return new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, leader, message);
+    }
+
+    // ---- output ----
+
+    /** Collects the work produced by the inputs since the last call. */
+    public Output<T> process() {
+        Ready ready = null;
+        List<TreeChange> changes = List.of();
+        TreeState before = committed;
+        if (core.hasReady()) {
+            ready = core.ready();
+            changes = new ArrayList<>();
+            for (Entry e : ready.committed()) applyEntry(e, changes);
+            core.advance(ready);
+            if (ready.softState() != null) onRoleChange(ready.softState());
+        }
+        List<Completion<T>> done = completions.isEmpty() ? List.of() : List.copyOf(completions);
+        completions.clear();
+        return new Output<>(ready, done, changes, committed == before ? null : committed);
+    }
+
+    private void applyEntry(Entry e, List<TreeChange> changes) {
+        TxnRecord record = e.isNoop() ? new TxnRecord(0, new Txn.Noop()) : TxnCodec.decode(e.data());
+        Apply.Applied applied = apply.apply(committed, e.index(), record);
+        committed = applied.state();
+        changes.addAll(applied.changes());
+        trackSessions(record.txn());
+        List<Waiter<T>> ws = waiting.remove(e.index());
+        if (ws != null) {
+            for (Waiter<T> w : ws) {
+                Outcome outcome;
+                if (w.term != e.term()) {
+                    outcome = new Outcome.Lost("entry " + e.index() + " was replaced by a new leader before it committed");
+                } else if (w.barrier) {
+                    outcome = w.refusal != null ? w.refusal : new Outcome.Done(new OpResult.Nothing(), e.index());
+                } else {
+                    outcome = new Outcome.Done(applied.result(), e.index());
+                }
+                completions.add(new Completion<>(w.token, outcome));
+            }
+        }
+    }
+
+    private void trackSessions(Txn txn) {
+        if (speculative == null) return;
+        switch (txn) {
+            case Txn.CreateSession cs -> sessions.track(cs.sessionId(), cs.timeoutMs(), nowMs);
+            case Txn.CloseSession cs -> sessions.forget(cs.sessionId());
+            default -> { }
+        }
+    }
+
+    private void onRoleChange(SoftState soft) {
+        if (soft.role() == Role.LEADER && speculative == null) {
+            TreeState s = committed;
+            for (Entry e : core.entries(committed.lastZxid() + 1, core.lastIndex())) {
+                TxnRecord record = e.isNoop() ? new TxnRecord(0, new Txn.Noop()) : TxnCodec.decode(e.data());
+                s = apply.apply(s, e.index(), record).state();
+            }
+            speculative = s;
+            Map<Long, Integer> timeouts = new HashMap<>();
+            for (SessionEntry se : s.sessions()) timeouts.put(se.id(), se.timeoutMs());
+            sessions.reset(timeouts, nowMs);
+        } else if (soft.role() != Role.LEADER && speculative != null) {
+            speculative = null;
+            sessions.reset(Map.of(), nowMs);
+        }
+    }
+
+    // ---- queries for the driver ----
+
+    public TreeState committed() {
+        return committed;
+    }
+
+    public SoftState softState() {
+        return core.softState();
+    }
+
+    public boolean isLeader() {
+        return speculative != null;
+    }
+
+    public long commitIndex() {
+        return core.commitIndex();
+    }
+
+    public long lastIndex() {
+        return core.lastIndex();
+    }
+
+    public long termAt(long index) {
+        return core.termAt(index);
+    }
+
+    public int trackedSessions() {
+        return sessions.size();
+    }
+
+    public int pendingRequests() {
+        int n = 0;
+        for (List<Waiter<T>> ws : waiting.values()) n += ws.size();
+        return n;
+    }
+
+    /** Lets the core forget entries a durable snapshot now covers. */
+    public void compact(long index) {
+        core.compact(Math.min(index, committed.lastZxid()));
+    }
+}
