@@ -46,7 +46,8 @@ public final class Replica<T> {
     public record Settings(Prep.Limits limits, int reapIntervalTicks) {}
 
     /** What the driver must do after an input; see {@link Ready} for the order of persisting and sending. */
-    public record Output<T>(Ready ready, List<Completion<T>> completions, List<TreeChange> changes, TreeState committed) {
+    public record Output<T>(Ready ready, List<Completion<T>> completions, List<TreeChange> changes, TreeState committed,
+            List<Long> closedSessions) {
         public boolean isEmpty() {
             return ready == null && completions.isEmpty();
         }
@@ -191,24 +192,26 @@ public final class Replica<T> {
     public Output<T> process() {
         Ready ready = null;
         List<TreeChange> changes = List.of();
+        List<Long> closed = new ArrayList<>(0);
         TreeState before = committed;
         if (core.hasReady()) {
             ready = core.ready();
             changes = new ArrayList<>();
-            for (Entry e : ready.committed()) applyEntry(e, changes);
+            for (Entry e : ready.committed()) applyEntry(e, changes, closed);
             core.advance(ready);
             if (ready.softState() != null) onRoleChange(ready.softState());
         }
         List<Completion<T>> done = completions.isEmpty() ? List.of() : List.copyOf(completions);
         completions.clear();
-        return new Output<>(ready, done, changes, committed == before ? null : committed);
+        return new Output<>(ready, done, changes, committed == before ? null : committed, closed);
     }
 
-    private void applyEntry(Entry e, List<TreeChange> changes) {
+    private void applyEntry(Entry e, List<TreeChange> changes, List<Long> closedSessions) {
         TxnRecord record = e.isNoop() ? new TxnRecord(0, new Txn.Noop()) : TxnCodec.decode(e.data());
         Apply.Applied applied = apply.apply(committed, e.index(), record);
         committed = applied.state();
         changes.addAll(applied.changes());
+        if (record.txn() instanceof Txn.CloseSession cs) closedSessions.add(cs.sessionId());
         trackSessions(record.txn());
         List<Waiter<T>> ws = waiting.remove(e.index());
         if (ws != null) {

@@ -5,6 +5,8 @@ public record TreeChange(EventType type, String path, long zxid) {
 
     /** ZooKeeper's {@code Watcher.Event.EventType}, with the wire values. */
     public enum EventType {
+        /** Not a znode change: the session closed or expired (ZooKeeper's state events have type None). */
+        None(-1),
         NodeCreated(1),
         NodeDeleted(2),
         NodeDataChanged(3),

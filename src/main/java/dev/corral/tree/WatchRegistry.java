@@ -85,7 +85,17 @@ public final class WatchRegistry {
         }
     }
 
-    /** Forgets a closed or expired session: its watches and its journal. */
+    /**
+     * Forgets a session closed or expired at {@code zxid}: a last {@code None} event tells its stream, then
+     * its watches and journal go.
+     */
+    public synchronized void dropSession(long sessionId, long zxid) {
+        EventJournal j = journals.get(sessionId);
+        if (j != null) j.append(new TreeChange(TreeChange.EventType.None, null, zxid));
+        dropSession(sessionId);
+    }
+
+    /** Forgets a session's watches and journal. */
     public synchronized void dropSession(long sessionId) {
         Set<String> paths = pathsBySession.remove(sessionId);
         if (paths != null) {
@@ -105,12 +115,14 @@ public final class WatchRegistry {
         for (TreeChange change : changes) {
             Set<Long> notified = new HashSet<>();
             switch (change.type()) {
+                case None -> { }
                 case NodeCreated, NodeDataChanged -> fire(change, change.path(), WatchKind.DATA.bit() | WatchKind.PERSISTENT.bit(), notified);
                 case NodeDeleted -> fire(change, change.path(),
                         WatchKind.DATA.bit() | WatchKind.CHILD.bit() | WatchKind.PERSISTENT.bit(), notified);
                 case NodeChildrenChanged -> fire(change, change.path(), WatchKind.CHILD.bit() | WatchKind.PERSISTENT.bit(), notified);
             }
-            if (change.type() != TreeChange.EventType.NodeChildrenChanged && !recursive.isEmpty()) {
+            if (change.type() != TreeChange.EventType.NodeChildrenChanged && change.type() != TreeChange.EventType.None
+                    && !recursive.isEmpty()) {
                 String p = change.path();
                 while (true) {
                     Set<Long> sessions = recursive.get(p);

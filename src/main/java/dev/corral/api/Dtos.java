@@ -1,0 +1,76 @@
+package dev.corral.api;
+
+import dev.corral.tree.Stat;
+import dev.corral.txn.Acl;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** Request and response bodies of the REST API, as documented in OpenAPI. */
+final class Dtos {
+    private Dtos() {}
+
+    @Schema(description = "Create a znode. Every field is optional.")
+    record CreateRequest(
+            @Schema(description = "Data, base64") String data,
+            @Schema(description = "persistent (default), ephemeral, persistent_sequential, ephemeral_sequential, container, persistent_ttl, persistent_sequential_ttl")
+                    String mode,
+            @Schema(description = "Time to live in ms, for the TTL modes") Long ttl,
+            @Schema(description = "ACL; default world:anyone with all permissions") List<AclEntry> acl,
+            @Schema(description = "Session id (16 hex digits), required for ephemeral modes") String session) {}
+
+    @Schema(description = "Replace a znode's data")
+    record SetRequest(@Schema(description = "Data, base64") String data,
+            @Schema(description = "Expected data version; -1 or absent: any") Integer version) {}
+
+    @Schema(description = "Replace a znode's ACL")
+    record SetAclRequest(List<AclEntry> acl, @Schema(description = "Expected ACL version; -1 or absent: any") Integer version) {}
+
+    @Schema(description = "An ACL entry, ZooKeeper style")
+    record AclEntry(@Schema(description = "world, auth, digest or ip") String scheme,
+            @Schema(description = "anyone, user:base64(sha1(user:password)), an IP or CIDR") String id,
+            @Schema(description = "Permission bits (READ 1, WRITE 2, CREATE 4, DELETE 8, ADMIN 16) or letters cdrwa") Object perms) {
+        static AclEntry of(Acl a) {
+            return new AclEntry(a.scheme(), a.id(), a.perms());
+        }
+    }
+
+    record Created(String path, Stat stat) {}
+
+    record NodeData(String path, String data, Stat stat) {}
+
+    record Updated(String path, Stat stat) {}
+
+    record Children(String path, List<String> children, Stat stat) {}
+
+    record Exists(String path, boolean exists, Stat stat) {}
+
+    record AclOf(String path, List<AclEntry> acl, Stat stat) {}
+
+    @Schema(description = "Open a session")
+    record SessionRequest(@Schema(description = "Requested timeout; negotiated into the configured range") Integer timeoutMs) {}
+
+    record Session(@Schema(description = "16 hex digits") String id, int timeoutMs) {}
+
+    record SyncResult(long zxid) {}
+
+    @Schema(description = "Register a persistent watch")
+    record WatchRequest(String path, @Schema(description = "persistent or persistent_recursive") String mode) {}
+
+    record Watch(String path, String mode) {}
+
+    @Schema(description = "A batch of operations applied all or nothing")
+    record MultiRequest(List<MultiOp> ops, @Schema(description = "Session id for ephemeral creates") String session) {}
+
+    @Schema(description = "One operation of a multi: op is create, delete, set or check; other fields as in the single calls")
+    record MultiOp(String op, String path, String data, String mode, Long ttl, List<AclEntry> acl, Integer version) {}
+
+    @Schema(description = "A batch of independent reads")
+    record MultiReadRequest(List<MultiReadOp> ops) {}
+
+    @Schema(description = "One read: op is get, children or exists")
+    record MultiReadOp(String op, String path) {}
+
+    record Member(int id, String url, String role, boolean self) {}
+
+    record Cluster(int leader, long term, long commitIndex, long appliedZxid, List<Member> members) {}
+}

@@ -1,0 +1,200 @@
+package dev.corral.api;
+
+import dev.corral.node.Corral;
+import dev.corral.tree.AclCheck;
+import dev.corral.tree.Caller;
+import dev.corral.tree.CreateMode;
+import dev.corral.tree.ErrorCode;
+import dev.corral.tree.Op;
+import dev.corral.tree.OpResult;
+import dev.corral.tree.Paths;
+import dev.corral.tree.TreeState;
+import dev.corral.tree.WatchKind;
+import dev.corral.tree.Znode;
+import dev.corral.txn.Acl;
+import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Znodes: {@code /v1/nodes/a/b} is the znode {@code /a/b}, {@code /v1/nodes} the root. Thin: parse, call, map.
+ * Reads are answered from this node's committed tree; writes complete once durable on a quorum.
+ */
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "znodes")
+public class NodesResource {
+    static final String ZXID_HEADER = "Corral-Zxid";
+    private static final Set<String> CREATE_FIELDS = Set.of("data", "mode", "ttl", "acl", "session");
+    private static final Set<String> SET_FIELDS = Set.of("data", "version", "session");
+
+    @Inject
+    Corral corral;
+
+    @Inject
+    Callers callers;
+
+    @Inject
+    Outcomes outcomes;
+
+    @Context
+    HttpServerRequest request;
+
+    @POST
+    @Path("nodes{path: (/.*)?}")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Create a znode", description = "Creates the znode at the path (a sequential mode appends a 10-digit counter).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dtos.CreateRequest.class)))
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = Dtos.Created.class)))
+    @APIResponse(responseCode = "400", description = "BAD_ARGUMENTS, INVALID_ACL, NO_CHILDREN_FOR_EPHEMERALS")
+    @APIResponse(responseCode = "404", description = "NO_NODE: the parent does not exist")
+    @APIResponse(responseCode = "409", description = "NODE_EXISTS")
+    @APIResponse(responseCode = "403", description = "NO_AUTH")
+    @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
+    @APIResponse(responseCode = "503", description = "No quorum, not ready, or outcome unknown")
+    public CompletionStage<Response> create(@PathParam("path") String raw, @QueryParam("session") String sessionParam, byte[] body) {
+        String path = createPath(raw);
+        JsonBody b = JsonBody.parse(body, path, CREATE_FIELDS);
+        CreateMode mode = b.mode("mode");
+        Long ttl = b.longValue("ttl");
+        long session = Sessions.parse(b.string("session") != null ? b.string("session") : sessionParam);
+        Op.Create op = new Op.Create(path, b.data("data"), b.acl("acl"), mode, ttl == null ? -1 : ttl);
+        Caller caller = callers.of(request, session);
+        return outcomes.await(corral.write(op, caller), path, (result, zxid) -> {
+            OpResult.Created c = (OpResult.Created) result;
+            return Response.status(201).header(ZXID_HEADER, zxid).entity(new Dtos.Created(c.path(), c.stat())).build();
+        });
+    }
+
+    @GET
+    @Path("nodes{path: (/.*)?}")
+    @NonBlocking
+    @Operation(summary = "Read a znode", description = "Data and Stat; with children=true the child names (sorted) and Stat;"
+            + " with exists=true whether it exists. watch=true (with a session) also leaves a one-shot watch, as"
+            + " ZooKeeper's getData, getChildren and exists do; events arrive on the session's event stream.")
+    @APIResponse(responseCode = "200", description = "The znode", content = @Content(schema = @Schema(implementation = Dtos.NodeData.class)))
+    @APIResponse(responseCode = "404", description = "NO_NODE")
+    @APIResponse(responseCode = "403", description = "NO_AUTH")
+    public Response get(@PathParam("path") String raw,
+            @Parameter(description = "List children instead of data") @QueryParam("children") boolean children,
+            @Parameter(description = "Report existence; never 404") @QueryParam("exists") boolean exists,
+            @Parameter(description = "Leave a one-shot watch (needs session)") @QueryParam("watch") boolean watch,
+            @Parameter(description = "Session id: counts as a heartbeat; required for watch") @QueryParam("session") String sessionParam) {
+        String path = znodePath(raw);
+        long session = Sessions.parse(sessionParam);
+        if (watch && session == 0) throw ApiException.badArguments("watch=true needs a session", path);
+        Caller caller = callers.of(request, session);
+        if (session != 0) corral.touchSession(session);
+        WatchKind kind = children ? WatchKind.CHILD : WatchKind.DATA;
+        return corral.watches().atomically(() -> {
+            TreeState state = corral.state();
+            if (watch && state.session(session) == null) {
+                throw new ApiException(ErrorCode.SESSION_EXPIRED, "session " + Sessions.format(session) + " has expired or does not exist", path);
+            }
+            Znode node = state.find(path);
+            if (exists) {
+                if (watch) corral.watches().add(session, path, WatchKind.DATA);
+                return ok(state, new Dtos.Exists(path, node != null, node == null ? null : node.stat()));
+            }
+            if (node == null) throw new ApiException(ErrorCode.NO_NODE, "node does not exist", path);
+            if (!AclCheck.permits(node.acl(), Acl.READ, caller.ids())) {
+                throw new ApiException(ErrorCode.NO_AUTH, "no READ permission", path);
+            }
+            if (watch) corral.watches().add(session, path, kind);
+            if (children) {
+                List<String> names = node.childNames();
+                names.sort(null);
+                return ok(state, new Dtos.Children(path, names, node.stat()));
+            }
+            return ok(state, new Dtos.NodeData(path, Base64.getEncoder().encodeToString(node.data()), node.stat()));
+        });
+    }
+
+    @PUT
+    @Path("nodes{path: (/.*)?}")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Set a znode's data", description = "With version, only if the znode is at that version.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dtos.SetRequest.class)))
+    @APIResponse(responseCode = "200", description = "Updated", content = @Content(schema = @Schema(implementation = Dtos.Updated.class)))
+    @APIResponse(responseCode = "404", description = "NO_NODE")
+    @APIResponse(responseCode = "412", description = "BAD_VERSION")
+    public CompletionStage<Response> set(@PathParam("path") String raw, @QueryParam("session") String sessionParam, byte[] body) {
+        String path = znodePath(raw);
+        JsonBody b = JsonBody.parse(body, path, SET_FIELDS);
+        Op.SetData op = new Op.SetData(path, b.data("data"), b.version("version"));
+        long session = Sessions.parse(b.string("session") != null ? b.string("session") : sessionParam);
+        return outcomes.await(corral.write(op, callers.of(request, session)), path, (result, zxid) -> {
+            OpResult.DataSet s = (OpResult.DataSet) result;
+            return Response.ok(new Dtos.Updated(s.path(), s.stat())).header(ZXID_HEADER, zxid).build();
+        });
+    }
+
+    @DELETE
+    @Path("nodes{path: (/.*)?}")
+    @Operation(summary = "Delete a znode", description = "With version, only if the znode is at that version. It must have no children.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "NO_NODE")
+    @APIResponse(responseCode = "409", description = "NOT_EMPTY")
+    @APIResponse(responseCode = "412", description = "BAD_VERSION")
+    public CompletionStage<Response> delete(@PathParam("path") String raw, @QueryParam("version") String versionParam,
+            @QueryParam("session") String sessionParam) {
+        String path = znodePath(raw);
+        int version = parseVersion(versionParam, path);
+        long session = Sessions.parse(sessionParam);
+        return outcomes.await(corral.write(new Op.Delete(path, version), callers.of(request, session)), path,
+                (result, zxid) -> Response.noContent().header(ZXID_HEADER, zxid).build());
+    }
+
+    static Response ok(TreeState state, Object entity) {
+        return Response.ok(entity).header(ZXID_HEADER, state.lastZxid()).build();
+    }
+
+    /** The znode path for the part of the URL after {@code /v1/nodes} (or another collection), validated. */
+    static String znodePath(String raw) {
+        String path = raw == null || raw.isEmpty() ? "/" : raw;
+        String reason = Paths.invalidReason(path);
+        if (reason != null) throw ApiException.badArguments("invalid path: " + reason, path);
+        return path;
+    }
+
+    /** As {@link #znodePath}, but a trailing slash may stay: a sequential create appends its counter there. */
+    static String createPath(String raw) {
+        String path = raw == null || raw.isEmpty() ? "/" : raw;
+        return path.length() > 1 && path.endsWith("/") ? path : znodePath(path);
+    }
+
+    static int parseVersion(String s, String path) {
+        if (s == null || s.isEmpty()) return -1;
+        int v;
+        try {
+            v = Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw ApiException.badArguments("version must be an integer, got \"" + s + "\"", path);
+        }
+        if (v < -1) throw ApiException.badArguments("version must be -1 (any) or at least 0, was " + v, path);
+        return v;
+    }
+}

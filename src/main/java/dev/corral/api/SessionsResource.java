@@ -1,0 +1,197 @@
+package dev.corral.api;
+
+import dev.corral.node.Corral;
+import dev.corral.tree.Caller;
+import dev.corral.tree.ErrorCode;
+import dev.corral.tree.Op;
+import dev.corral.tree.OpResult;
+import dev.corral.tree.Paths;
+import dev.corral.tree.SessionEntry;
+import dev.corral.tree.WatchKind;
+import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Sessions, their heartbeats, watches and event streams. A session lives while heartbeats (keepalive, or
+ * any request naming it) arrive within its timeout; closing or expiring it deletes its ephemeral znodes
+ * in one transaction.
+ */
+@Path("/v1/sessions")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "sessions")
+public class SessionsResource {
+    @Inject
+    Corral corral;
+
+    @Inject
+    Callers callers;
+
+    @Inject
+    Outcomes outcomes;
+
+    @Context
+    HttpServerRequest request;
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Open a session", description = "The timeout is negotiated into the configured range (default 4–40 s).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dtos.SessionRequest.class)))
+    @APIResponse(responseCode = "201", description = "Opened", content = @Content(schema = @Schema(implementation = Dtos.Session.class)))
+    public CompletionStage<Response> open(byte[] body) {
+        JsonBody b = JsonBody.parse(body, null, Set.of("timeoutMs"));
+        Integer timeout = b.intValue("timeoutMs");
+        Op.CreateSession op = new Op.CreateSession(timeout == null ? 30_000 : timeout);
+        return outcomes.await(corral.write(op, callers.of(request, 0)), null, (result, zxid) -> {
+            OpResult.SessionOpened s = (OpResult.SessionOpened) result;
+            return Response.status(201).header(NodesResource.ZXID_HEADER, zxid)
+                    .entity(new Dtos.Session(Sessions.format(s.sessionId()), s.timeoutMs())).build();
+        });
+    }
+
+    @GET
+    @Path("{id}")
+    @NonBlocking
+    @Operation(summary = "Describe a session")
+    @APIResponse(responseCode = "200", description = "The session", content = @Content(schema = @Schema(implementation = Dtos.Session.class)))
+    @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
+    public Response get(@PathParam("id") String id) {
+        SessionEntry s = existing(Sessions.parse(id));
+        return Response.ok(new Dtos.Session(Sessions.format(s.id()), s.timeoutMs())).build();
+    }
+
+    @POST
+    @Path("{id}/keepalive")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Heartbeat", description = "Extends the session by its timeout.")
+    @APIResponse(responseCode = "200", description = "Alive", content = @Content(schema = @Schema(implementation = Dtos.Session.class)))
+    @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
+    public CompletionStage<Response> keepalive(@PathParam("id") String id) {
+        long sessionId = Sessions.parse(id);
+        return corral.touchSession(sessionId).thenApply(alive -> {
+            SessionEntry s = corral.state().session(sessionId);
+            if (!alive || s == null) throw expired(sessionId);
+            return Response.ok(new Dtos.Session(Sessions.format(sessionId), s.timeoutMs())).build();
+        });
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Close a session", description = "Its ephemeral znodes are deleted in the same transaction.")
+    @APIResponse(responseCode = "204", description = "Closed")
+    @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
+    public CompletionStage<Response> close(@PathParam("id") String id) {
+        long sessionId = Sessions.parse(id);
+        return outcomes.await(corral.write(new Op.CloseSession(sessionId), callers.of(request, 0)), null,
+                (result, zxid) -> Response.noContent().header(NodesResource.ZXID_HEADER, zxid).build());
+    }
+
+    @POST
+    @Path("{id}/watches")
+    @Consumes(MediaType.WILDCARD)
+    @NonBlocking
+    @Operation(summary = "Add a persistent watch", description = "mode persistent: created, deleted, data and children events on"
+            + " the path; persistent_recursive: created, deleted and data events at or below it. Stays until removed.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dtos.WatchRequest.class)))
+    @APIResponse(responseCode = "201", description = "Added", content = @Content(schema = @Schema(implementation = Dtos.Watch.class)))
+    public Response addWatch(@PathParam("id") String id, byte[] body) {
+        long sessionId = Sessions.parse(id);
+        JsonBody b = JsonBody.parse(body, null, Set.of("path", "mode"));
+        String path = NodesResource.znodePath(b.string("path"));
+        String mode = b.string("mode") == null ? "persistent" : b.string("mode");
+        WatchKind kind = switch (mode) {
+            case "persistent" -> WatchKind.PERSISTENT;
+            case "persistent_recursive" -> WatchKind.PERSISTENT_RECURSIVE;
+            default -> throw ApiException.badArguments("mode must be persistent or persistent_recursive, got \"" + mode + "\"", path);
+        };
+        corral.touchSession(sessionId);
+        return corral.watches().atomically(() -> {
+            existing(sessionId);
+            corral.watches().add(sessionId, path, kind);
+            return Response.status(201).header(NodesResource.ZXID_HEADER, corral.state().lastZxid()).entity(new Dtos.Watch(path, mode)).build();
+        });
+    }
+
+    @DELETE
+    @Path("{id}/watches")
+    @NonBlocking
+    @Operation(summary = "Remove watches", description = "type: any (default), data, children, persistent or persistent_recursive.")
+    @APIResponse(responseCode = "204", description = "Removed")
+    @APIResponse(responseCode = "404", description = "NO_WATCHER: none of that type on the path")
+    public Response removeWatches(@PathParam("id") String id, @QueryParam("path") String rawPath,
+            @Parameter(description = "any, data, children, persistent, persistent_recursive") @QueryParam("type") String type) {
+        long sessionId = Sessions.parse(id);
+        String path = NodesResource.znodePath(rawPath);
+        existing(sessionId);
+        Set<WatchKind> kinds = switch (type == null ? "any" : type) {
+            case "any" -> EnumSet.allOf(WatchKind.class);
+            case "data" -> EnumSet.of(WatchKind.DATA);
+            case "children" -> EnumSet.of(WatchKind.CHILD);
+            case "persistent" -> EnumSet.of(WatchKind.PERSISTENT);
+            case "persistent_recursive" -> EnumSet.of(WatchKind.PERSISTENT_RECURSIVE);
+            default -> throw ApiException.badArguments("unknown watch type \"" + type + "\"", path);
+        };
+        if (!corral.watches().remove(sessionId, path, kinds)) {
+            throw new ApiException(ErrorCode.NO_WATCHER, "no such watch on " + path, path);
+        }
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "The session's watch events", description = "Server-Sent Events: event watch with data"
+            + " {type, path, zxid} and id = zxid of the change. Reconnect with Last-Event-ID to receive every event missed;"
+            + " if they are no longer kept (or the node restarted), one resync event says to re-read and re-register watches."
+            + " Event session {state: closed} ends the stream when the session closes or expires.")
+    @APIResponse(responseCode = "200", description = "The stream")
+    @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
+    public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink,
+            @Context Sse sse) {
+        long sessionId = Sessions.parse(id);
+        existing(sessionId);
+        long last;
+        try {
+            last = lastEventId == null || lastEventId.isBlank() ? -1 : Long.parseLong(lastEventId.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badArguments("Last-Event-ID must be a zxid, got \"" + lastEventId + "\"", null);
+        }
+        new EventStream(sink, sse, corral.watches().journal(sessionId)).start(last);
+    }
+
+    private SessionEntry existing(long sessionId) {
+        SessionEntry s = corral.state().session(sessionId);
+        if (s == null) throw expired(sessionId);
+        return s;
+    }
+
+    private static ApiException expired(long sessionId) {
+        return new ApiException(ErrorCode.SESSION_EXPIRED, "session " + Sessions.format(sessionId) + " has expired or does not exist", null);
+    }
+
+
+}

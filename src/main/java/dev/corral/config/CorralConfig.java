@@ -1,0 +1,145 @@
+package dev.corral.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Corral's configuration: properties under {@code corral.} or the matching {@code CORRAL_…} environment
+ * variables. The names in DESIGN.md's contract table are public and stable.
+ */
+@ConfigMapping(prefix = "corral")
+public interface CorralConfig {
+    /** This node's id. */
+    @WithDefault("1")
+    @Min(1)
+    @Max(254)
+    int nodeId();
+
+    /** {@code 1=http://host:port,2=…}: the voting members' HTTP base URLs; unset means a cluster of one. */
+    Optional<String> members();
+
+    /** Where the embedded database and local state live. */
+    @WithDefault("./data")
+    String dataDir();
+
+    /** ZooKeeper wire-protocol port. */
+    @WithDefault("2181")
+    @Min(0)
+    @Max(65535)
+    int clientPort();
+
+    /** Shared secret for internal REST between members. */
+    Optional<String> clusterSecret();
+
+    Storage storage();
+
+    Limits limits();
+
+    Session session();
+
+    Snapshot snapshot();
+
+    Raft raft();
+
+    Watch watch();
+
+    Auth auth();
+
+    /** Where the log and snapshots are kept. */
+    interface Storage {
+        /** Unset: the embedded SQLite database in the data directory; {@code jdbc:postgresql://…}: PostgreSQL. */
+        Optional<String> jdbcUrl();
+
+        Optional<String> username();
+
+        Optional<String> password();
+    }
+
+    interface Limits {
+        /** Largest znode data accepted, in bytes (ZooKeeper's jute.maxbuffer is about 1 MiB). */
+        @WithDefault("1048576")
+        @Min(0)
+        @Max(16777216)
+        int dataBytesMax();
+
+        /** How long a write waits for its commit before the client is told the outcome is unknown. */
+        @WithDefault("10s")
+        Duration requestTimeout();
+
+        /** Requests queued for the core thread, at most; beyond it clients get 503. */
+        @WithDefault("50000")
+        @Min(1)
+        int queuedRequestsMax();
+    }
+
+    interface Session {
+        /** Requested session timeouts are raised to at least this (ZooKeeper: 2 × tickTime). */
+        @WithDefault("4s")
+        Duration minTimeout();
+
+        /** … and lowered to at most this (ZooKeeper: 20 × tickTime). */
+        @WithDefault("40s")
+        Duration maxTimeout();
+    }
+
+    interface Snapshot {
+        /** Take a snapshot after this many log entries since the last one. */
+        @WithDefault("100000")
+        @Min(1)
+        long everyEntries();
+
+        /** … or after this many bytes of log payload since the last one. */
+        @WithDefault("67108864")
+        @Min(1)
+        long everyBytes();
+
+        /** Log entries kept behind the newest snapshot (for slow followers and watch replays). */
+        @WithDefault("10000")
+        @Min(0)
+        long keepEntries();
+
+        /** Complete snapshots kept. */
+        @WithDefault("2")
+        @Min(1)
+        int keep();
+    }
+
+    interface Raft {
+        /** The core's clock tick. */
+        @WithDefault("100ms")
+        Duration tick();
+
+        /** Election timeout, in ticks (randomised up to twice this). */
+        @WithDefault("10")
+        @Min(2)
+        int electionTicks();
+
+        /** Leader heartbeat interval, in ticks. */
+        @WithDefault("1")
+        @Min(1)
+        int heartbeatTicks();
+
+        /** How often the leader looks for empty containers and expired TTL znodes. */
+        @WithDefault("1s")
+        Duration reapInterval();
+    }
+
+    interface Watch {
+        /** Watch events kept per session for streams that reconnect with Last-Event-ID. */
+        @WithDefault("1000")
+        @Min(1)
+        int journalEvents();
+    }
+
+    interface Auth {
+        /**
+         * Super user, as ZooKeeper's {@code zookeeper.DigestAuthenticationProvider.superDigest}:
+         * {@code name:base64(sha1(name:password))}. A client authenticated as that user bypasses every ACL.
+         */
+        Optional<String> superDigest();
+    }
+}

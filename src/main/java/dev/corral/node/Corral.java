@@ -1,0 +1,30 @@
+package dev.corral.node;
+
+import dev.corral.tree.Caller;
+import dev.corral.tree.Op;
+import dev.corral.tree.TreeState;
+import dev.corral.tree.WatchRegistry;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the front-ends (REST, later the ZooKeeper wire protocol) need from a node. Thread-safe.
+ *
+ * <p>Reads use {@link #state()}: the committed tree as of the last applied transaction, immutable.
+ * Writes return a future that completes once the change is durable on a quorum and applied here, or with
+ * the reason it was refused or could not be made.
+ */
+public interface Corral {
+    CompletableFuture<Outcome> write(Op op, Caller caller);
+
+    /** Completes once every write accepted before it is applied here (ZooKeeper's sync). */
+    CompletableFuture<Outcome> sync();
+
+    /** A session heartbeat; completes with false if the session is unknown or expired. */
+    CompletableFuture<Boolean> touchSession(long sessionId);
+
+    TreeState state();
+
+    WatchRegistry watches();
+
+    NodeStatus status();
+}

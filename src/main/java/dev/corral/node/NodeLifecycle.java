@@ -1,0 +1,168 @@
+package dev.corral.node;
+
+import dev.corral.config.CorralConfig;
+import dev.corral.config.Members;
+import dev.corral.consensus.RaftConfig;
+import dev.corral.storage.StorageException;
+import dev.corral.storage.jdbc.JdbcStorage;
+import dev.corral.tree.Caller;
+import dev.corral.tree.Op;
+import dev.corral.tree.Prep;
+import dev.corral.tree.TreeState;
+import dev.corral.tree.WatchRegistry;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
+import io.quarkus.flyway.FlywayDataSource;
+import io.quarkus.hibernate.orm.PersistenceUnit;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.transaction.TransactionManager;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.flywaydb.core.Flyway;
+import org.hibernate.SessionFactory;
+import org.jboss.logging.Logger;
+
+/**
+ * Wires a node together at start-up from configuration: opens storage (taking ownership of it, migrating the
+ * schema), starts the {@link NodeDriver}, and stands in for it as the {@link Corral} the front-ends use.
+ * Storage problems that make starting pointless (another node owns the data directory, a newer schema)
+ * fail the start with a clear message; a fatal error later stops the process so that a supervisor can
+ * restart it.
+ */
+@ApplicationScoped
+public class NodeLifecycle implements Corral {
+    private static final Logger LOG = Logger.getLogger(NodeLifecycle.class);
+
+    @Inject
+    CorralConfig config;
+
+    @Inject
+    TransactionManager transactions;
+
+    @Inject
+    @Any
+    Instance<AgroalDataSource> dataSources;
+
+    @Inject
+    @Any
+    Instance<SessionFactory> sessionFactories;
+
+    @Inject
+    @Any
+    Instance<Flyway> flyways;
+
+    @Inject
+    Instance<NodeMetrics> metrics;
+
+    private volatile NodeDriver driver;
+    private volatile JdbcStorage storage;
+    private final WatchRegistry noWatches = new WatchRegistry(1, 0);
+
+    void onStart(@Observes StartupEvent event) {
+        Members members = Members.parse(config.members().orElse(""), config.nodeId());
+        if (members.size() > 1) {
+            if (config.clusterSecret().filter(s -> !s.isBlank()).isEmpty()) {
+                throw new IllegalStateException("corral.members names " + members.size()
+                        + " members but corral.cluster-secret (CORRAL_CLUSTER_SECRET) is not set: members authenticate each other with it");
+            }
+            throw new IllegalStateException("corral.members names " + members.size()
+                    + " members; this build runs a cluster of one (replication between members is not available yet)");
+        }
+        storage = openStorage();
+        RaftConfig raft = new RaftConfig(config.nodeId(), members.ids(), config.raft().electionTicks(), config.raft().heartbeatTicks(),
+                512, 1 << 20, 64L << 20);
+        long tickMs = Math.max(1, config.raft().tick().toMillis());
+        NodeDriver.Settings settings = new NodeDriver.Settings(raft, tickMs,
+                new Prep.Limits(config.limits().dataBytesMax(), (int) config.session().minTimeout().toMillis(),
+                        (int) config.session().maxTimeout().toMillis()),
+                (int) Math.max(1, config.raft().reapInterval().toMillis() / tickMs), config.snapshot().everyEntries(),
+                config.snapshot().everyBytes(), config.snapshot().keepEntries(), config.snapshot().keep(), config.watch().journalEvents(),
+                config.limits().queuedRequestsMax());
+        NodeMetrics m = metrics.isResolvable() ? metrics.get() : NodeMetrics.NONE;
+        driver = new NodeDriver(settings, storage.log(), storage.snapshots(), m, System::currentTimeMillis, message -> {
+            LOG.errorf("node %d stopped: %s", config.nodeId(), message);
+            Quarkus.asyncExit(3);
+        });
+        driver.start();
+    }
+
+    private JdbcStorage openStorage() {
+        boolean postgres = config.storage().jdbcUrl().filter(u -> !u.isBlank()).isPresent();
+        String name = postgres ? "pg" : "sqlite";
+        Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
+        String location = postgres ? config.storage().jdbcUrl().get() : dataDir.resolve("corral.db").toString();
+        if (!postgres) JdbcStorage.ensureDirectory(dataDir);
+        try {
+            return JdbcStorage.open(postgres ? JdbcStorage.Kind.POSTGRESQL : JdbcStorage.Kind.SQLITE, location, dataDir,
+                    dataSources.select(new DataSource.DataSourceLiteral(name)).get(),
+                    sessionFactories.select(new PersistenceUnit.PersistenceUnitLiteral(name)).get(), transactions,
+                    flyways.select(FlywayDataSource.FlywayDataSourceLiteral.of(name)).get(), config.nodeId(),
+                    System.currentTimeMillis());
+        } catch (StorageException e) {
+            LOG.errorf("node %d cannot start: %s", config.nodeId(), e.getMessage());
+            throw e;
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        NodeDriver d = driver;
+        if (d != null) d.close();
+        JdbcStorage s = storage;
+        if (s != null) s.close();
+    }
+
+    /** The running driver, for metrics; null before start-up completes. */
+    public NodeDriver driver() {
+        return driver;
+    }
+
+    @Override
+    public CompletableFuture<Outcome> write(Op op, Caller caller) {
+        NodeDriver d = driver;
+        if (d == null) return CompletableFuture.completedFuture(starting());
+        return d.write(op, caller);
+    }
+
+    @Override
+    public CompletableFuture<Outcome> sync() {
+        NodeDriver d = driver;
+        if (d == null) return CompletableFuture.completedFuture(starting());
+        return d.sync();
+    }
+
+    @Override
+    public CompletableFuture<Boolean> touchSession(long sessionId) {
+        NodeDriver d = driver;
+        return d == null ? CompletableFuture.completedFuture(false) : d.touchSession(sessionId);
+    }
+
+    @Override
+    public TreeState state() {
+        NodeDriver d = driver;
+        return d == null ? TreeState.initial() : d.state();
+    }
+
+    @Override
+    public WatchRegistry watches() {
+        NodeDriver d = driver;
+        return d == null ? noWatches : d.watches();
+    }
+
+    @Override
+    public NodeStatus status() {
+        NodeDriver d = driver;
+        return d == null ? new NodeStatus(NodeStatus.Phase.RECOVERING, config.nodeId(), dev.corral.consensus.Role.FOLLOWER, 0, 0, 0, 0, 0, null)
+                : d.status();
+    }
+
+    private Outcome starting() {
+        return new Outcome.Unavailable(dev.corral.tree.ErrorCode.CONNECTION_LOSS, 0, "node " + config.nodeId() + " is starting");
+    }
+}

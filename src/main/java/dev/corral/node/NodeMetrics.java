@@ -1,0 +1,28 @@
+package dev.corral.node;
+
+/** What the driver reports for metrics. Implementations must be cheap and thread-safe. */
+public interface NodeMetrics {
+    /** One durable log write (group commit) of {@code entries} entries, taking {@code nanos}. */
+    void logWrite(long nanos, int entries);
+
+    /** A write request from submission to completion. */
+    void commit(long nanos);
+
+    void leaderChanged();
+
+    void snapshotTaken(long nanos, long bytes);
+
+    NodeMetrics NONE = new NodeMetrics() {
+        @Override
+        public void logWrite(long nanos, int entries) {}
+
+        @Override
+        public void commit(long nanos) {}
+
+        @Override
+        public void leaderChanged() {}
+
+        @Override
+        public void snapshotTaken(long nanos, long bytes) {}
+    };
+}

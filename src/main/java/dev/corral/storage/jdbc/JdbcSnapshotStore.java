@@ -1,0 +1,164 @@
+package dev.corral.storage.jdbc;
+
+import dev.corral.storage.ChunkingWriter;
+import dev.corral.storage.SnapshotMeta;
+import dev.corral.storage.SnapshotStore;
+import dev.corral.storage.StorageException;
+import dev.corral.txn.Checksums;
+import dev.corral.txn.CorruptRecordException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Snapshots in the database: a metadata row in {@code corral_snapshot}, bytes in 1 MiB checksummed rows of
+ * {@code corral_snapshot_chunk}, each chunk its own transaction so that a large snapshot never holds the
+ * write lock long. The metadata row is flipped to complete in a last transaction: only then is the snapshot
+ * visible. Reading streams one chunk at a time.
+ */
+final class JdbcSnapshotStore implements SnapshotStore {
+    private final Transactions tx;
+    private final int chunkBytes;
+
+    JdbcSnapshotStore(Transactions tx, int chunkBytes) {
+        this.tx = tx;
+        this.chunkBytes = chunkBytes;
+    }
+
+    @Override
+    public synchronized Writer begin(long index, long term) {
+        long id = tx.call("start a snapshot", s -> {
+            Long max = s.createSelectionQuery("select max(id) from SnapshotRow", Long.class).getSingleResult();
+            SnapshotRow row = new SnapshotRow();
+            row.id = (max == null ? 0 : max) + 1;
+            row.lastIndex = index;
+            row.lastTerm = term;
+            row.complete = false;
+            s.insert(row);
+            return row.id;
+        });
+        return new ChunkingWriter(chunkBytes) {
+            @Override
+            protected void storeChunk(int seq, byte[] data, int crc) {
+                SnapshotChunkRow row = new SnapshotChunkRow();
+                row.snapshotId = id;
+                row.seq = seq;
+                row.data = data;
+                row.crc = crc;
+                tx.run("store a snapshot chunk", s -> s.insert(row));
+            }
+
+            @Override
+            protected SnapshotMeta finish(long size, int count) {
+                tx.run("complete a snapshot", s -> s.createMutationQuery(
+                                "update SnapshotRow set complete = true, sizeBytes = :size, chunks = :n where id = :id")
+                        .setParameter("size", size)
+                        .setParameter("n", count)
+                        .setParameter("id", id)
+                        .executeUpdate());
+                return new SnapshotMeta(id, index, term, size, count);
+            }
+
+            @Override
+            protected void discard() {
+                deleteSnapshot(id);
+            }
+        };
+    }
+
+    @Override
+    public Optional<SnapshotMeta> latest() {
+        return list().stream().findFirst();
+    }
+
+    @Override
+    public List<SnapshotMeta> list() {
+        return tx.call("list snapshots", s -> {
+            List<SnapshotMeta> out = new ArrayList<>();
+            for (SnapshotRow r : s.createSelectionQuery("from SnapshotRow where complete = true order by lastIndex desc, id desc",
+                    SnapshotRow.class).getResultList()) {
+                out.add(new SnapshotMeta(r.id, r.lastIndex, r.lastTerm, r.sizeBytes, r.chunks));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public InputStream open(long snapshotId) {
+        SnapshotRow meta = tx.call("open a snapshot", s -> s.get(SnapshotRow.class, snapshotId));
+        if (meta == null || !meta.complete) throw new StorageException("no complete snapshot " + snapshotId);
+        return new ChunkStream(snapshotId, meta.chunks);
+    }
+
+    /** Reads chunk after chunk, verifying each checksum, and that none is missing. */
+    private final class ChunkStream extends InputStream {
+        private final long id;
+        private final int chunks;
+        private int nextSeq;
+        private byte[] current = new byte[0];
+        private int pos;
+
+        ChunkStream(long id, int chunks) {
+            this.id = id;
+            this.chunks = chunks;
+        }
+
+        private boolean fill() {
+            while (pos >= current.length) {
+                if (nextSeq >= chunks) return false;
+                int seq = nextSeq++;
+                SnapshotChunkRow row = tx.call("read a snapshot chunk", s -> s.createSelectionQuery(
+                                "from SnapshotChunkRow where snapshotId = :id and seq = :seq", SnapshotChunkRow.class)
+                        .setParameter("id", id)
+                        .setParameter("seq", seq)
+                        .getSingleResultOrNull());
+                if (row == null) throw new CorruptRecordException("snapshot " + id + " is missing chunk " + seq);
+                if (Checksums.crc32c(row.data) != row.crc) {
+                    throw new CorruptRecordException("snapshot " + id + " chunk " + seq + " fails its checksum");
+                }
+                current = row.data;
+                pos = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() {
+            return fill() ? current[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            if (!fill()) return -1;
+            int n = Math.min(len, current.length - pos);
+            System.arraycopy(current, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
+    @Override
+    public synchronized void retain(int keep) {
+        List<SnapshotMeta> complete = list();
+        List<Long> doomed = tx.call("find old snapshots", s -> {
+            List<Long> ids = new ArrayList<>(s.createSelectionQuery("select id from SnapshotRow where complete = false", Long.class)
+                    .getResultList());
+            for (int i = keep; i < complete.size(); i++) ids.add(complete.get(i).id());
+            return ids;
+        });
+        for (long id : doomed) deleteSnapshot(id);
+    }
+
+    private void deleteSnapshot(long id) {
+        tx.run("delete a snapshot", s -> {
+            s.createMutationQuery("delete from SnapshotChunkRow where snapshotId = :id").setParameter("id", id).executeUpdate();
+            s.createMutationQuery("delete from SnapshotRow where id = :id").setParameter("id", id).executeUpdate();
+        });
+    }
+
+    @Override
+    public void close() {}
+}

@@ -1,0 +1,175 @@
+package dev.corral.storage.jdbc;
+
+import dev.corral.storage.LogStore;
+import dev.corral.storage.SnapshotStore;
+import dev.corral.storage.StorageException;
+import jakarta.transaction.TransactionManager;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.hibernate.SessionFactory;
+
+/**
+ * Opens the node's database: takes exclusive ownership, migrates the schema, checks that the database
+ * belongs to this node, and hands out the {@link LogStore} and {@link SnapshotStore}.
+ *
+ * <p>Ownership: on SQLite an OS file lock on {@code corral.lock} in the data directory; on PostgreSQL a
+ * session-level advisory lock held on a dedicated connection for the node's lifetime. A second node on the
+ * same data directory or database is refused with a message saying so. A database written by a newer
+ * schema than this build knows is refused too, before anything is changed.
+ */
+public final class JdbcStorage implements AutoCloseable {
+    /** The supported databases. */
+    public enum Kind {
+        SQLITE,
+        POSTGRESQL
+    }
+
+    private static final long ADVISORY_LOCK_KEY = 0x436f7272616cL; // "Corral"
+
+    private final Kind kind;
+    private final FileChannel lockChannel;
+    private final FileLock fileLock;
+    private final Connection lockConnection;
+    private final JdbcLogStore log;
+    private final JdbcSnapshotStore snapshots;
+
+    private JdbcStorage(Kind kind, FileChannel lockChannel, FileLock fileLock, Connection lockConnection, Transactions tx) {
+        this.kind = kind;
+        this.lockChannel = lockChannel;
+        this.fileLock = lockChannel == null ? null : fileLock;
+        this.lockConnection = lockConnection;
+        this.log = new JdbcLogStore(tx);
+        this.snapshots = new JdbcSnapshotStore(tx, SnapshotStore.CHUNK_BYTES);
+    }
+
+    /**
+     * Opens storage for node {@code nodeId}. {@code dataDir} is where SQLite keeps its file and lock (unused
+     * for PostgreSQL). {@code location} names the database in messages.
+     */
+    public static JdbcStorage open(Kind kind, String location, Path dataDir, DataSource dataSource, SessionFactory sessions,
+            TransactionManager tm, Flyway flyway, int nodeId, long nowMs) {
+        FileChannel channel = null;
+        FileLock lock = null;
+        Connection lockConnection = null;
+        try {
+            if (kind == Kind.SQLITE) {
+                channel = FileChannel.open(dataDir.resolve("corral.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                lock = channel.tryLock();
+                if (lock == null) {
+                    throw new StorageException("data directory " + dataDir + " is in use by another Corral node (it holds "
+                            + dataDir.resolve("corral.lock") + "); each node needs its own data directory");
+                }
+            } else {
+                lockConnection = dataSource.getConnection();
+                if (!tryAdvisoryLock(lockConnection)) {
+                    throw new StorageException("database " + location + " is in use by another Corral node; each node needs its own database");
+                }
+            }
+            refuseNewerSchema(flyway, location);
+            flyway.migrate();
+            Transactions tx = new Transactions(sessions, tm);
+            claimOwnership(tx, nodeId, nowMs, location);
+            return new JdbcStorage(kind, channel, lock, lockConnection, tx);
+        } catch (IOException | SQLException e) {
+            release(channel, lockConnection);
+            throw new StorageException("cannot open storage at " + location + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            release(channel, lockConnection);
+            throw e;
+        }
+    }
+
+    private static boolean tryAdvisoryLock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_lock(?)")) {
+            ps.setLong(1, ADVISORY_LOCK_KEY);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Flyway by default ignores migrations it does not know; a newer schema must stop us instead. */
+    private static void refuseNewerSchema(Flyway flyway, String location) {
+        MigrationInfo[] all = flyway.info().all();
+        Optional<MigrationInfo> future = Arrays.stream(all)
+                .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED)
+                .max(Comparator.comparing(MigrationInfo::getVersion));
+        if (future.isPresent()) {
+            String known = Arrays.stream(all).filter(m -> m.getState().isResolved())
+                    .map(m -> m.getVersion().toString()).reduce((a, b) -> b).orElse("none");
+            throw new StorageException("database " + location + " was written by a newer Corral (schema version "
+                    + future.get().getVersion() + "; this build knows up to " + known + "); refusing to start");
+        }
+    }
+
+    private static void claimOwnership(Transactions tx, int nodeId, long nowMs, String location) {
+        tx.run("check which node owns the database", s -> {
+            NodeRow row = s.get(NodeRow.class, NodeRow.ID);
+            if (row == null) {
+                row = new NodeRow();
+                row.nodeId = nodeId;
+                row.createdMs = nowMs;
+                s.insert(row);
+            } else if (row.nodeId != nodeId) {
+                throw new StorageException("database " + location + " belongs to node " + row.nodeId + ", but this is node "
+                        + nodeId + "; each node needs its own database");
+            }
+        });
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public LogStore log() {
+        return log;
+    }
+
+    public SnapshotStore snapshots() {
+        return snapshots;
+    }
+
+    /** Creates the data directory if needed; SQLite creates files but not directories. */
+    public static void ensureDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageException("cannot create data directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void release(FileChannel channel, Connection connection) {
+        try {
+            if (channel != null) channel.close();
+        } catch (IOException e) {
+            // Closing the channel releases the lock; nothing more can be done.
+        }
+        try {
+            if (connection != null) connection.close();
+        } catch (SQLException e) {
+            // The session ends with the connection, and the advisory lock with it.
+        }
+    }
+
+    @Override
+    public void close() {
+        log.close();
+        snapshots.close();
+        release(lockChannel, lockConnection);
+    }
+}
