@@ -35,6 +35,13 @@ public interface CorralConfig {
     /** Shared secret for internal REST between members. */
     Optional<String> clusterSecret();
 
+    /**
+     * Start the node at boot. Tools and storage tests set it to false to use the database without a node
+     * owning it; a production node never needs it.
+     */
+    @WithDefault("true")
+    boolean autostart();
+
     Storage storage();
 
     Limits limits();

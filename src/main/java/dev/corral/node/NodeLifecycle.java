@@ -66,6 +66,10 @@ public class NodeLifecycle implements Corral {
     private final WatchRegistry noWatches = new WatchRegistry(1, 0);
 
     void onStart(@Observes StartupEvent event) {
+        if (!config.autostart()) {
+            LOG.info("corral.autostart=false: the node is not started");
+            return;
+        }
         Members members = Members.parse(config.members().orElse(""), config.nodeId());
         if (members.size() > 1) {
             if (config.clusterSecret().filter(s -> !s.isBlank()).isEmpty()) {
@@ -93,7 +97,11 @@ public class NodeLifecycle implements Corral {
         driver.start();
     }
 
-    private JdbcStorage openStorage() {
+    /**
+     * Opens this node's storage as configured (taking ownership of it). The node does this at start-up;
+     * with {@code corral.autostart=false}, tools and tests may call it themselves.
+     */
+    public JdbcStorage openStorage() {
         boolean postgres = config.storage().jdbcUrl().filter(u -> !u.isBlank()).isPresent();
         String name = postgres ? "pg" : "sqlite";
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();

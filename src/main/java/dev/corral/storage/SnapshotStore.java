@@ -24,6 +24,13 @@ public interface SnapshotStore extends AutoCloseable {
 
     /** An output stream that cuts what it is given into chunks and stores them as they fill. */
     abstract class Writer extends OutputStream {
+        /** Failures are {@link StorageException}s, not IOExceptions. */
+        @Override
+        public abstract void write(byte[] b, int off, int len);
+
+        @Override
+        public abstract void write(int b);
+
         /** Stores the last chunk and makes the snapshot visible, durably. */
         public abstract SnapshotMeta commit();
 

@@ -90,7 +90,7 @@ final class JdbcLogStore implements LogStore {
     }
 
     private static long deleteFrom(StatelessSession s, long fromIndex) {
-        Number bytes = s.createNativeQuery("select coalesce(sum(length(payload)), 0) from corral_log where idx >= :i", Number.class)
+        Long bytes = s.createNativeQuery("select coalesce(sum(length(payload)), 0) from corral_log where idx >= :i", Long.class)
                 .setParameter("i", fromIndex)
                 .getSingleResult();
         s.createMutationQuery("delete from LogRow where index >= :i").setParameter("i", fromIndex).executeUpdate();
@@ -123,7 +123,7 @@ final class JdbcLogStore implements LogStore {
     public void compact(long index, long term) {
         if (index <= base.index()) return;
         long removed = tx.call("compact the log", s -> {
-            Number bytes = s.createNativeQuery("select coalesce(sum(length(payload)), 0) from corral_log where idx <= :i", Number.class)
+            Long bytes = s.createNativeQuery("select coalesce(sum(length(payload)), 0) from corral_log where idx <= :i", Long.class)
                     .setParameter("i", index)
                     .getSingleResult();
             s.createMutationQuery("delete from LogRow where index <= :i").setParameter("i", index).executeUpdate();

@@ -1,0 +1,32 @@
+package dev.corral.storage.jdbc;
+
+import dev.corral.storage.LogStore;
+import dev.corral.storage.LogStoreContract;
+import dev.corral.testing.EnabledWithPostgres;
+import dev.corral.testing.PostgresStorageOnlyProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.AfterEach;
+
+/** The log contract on Postgres. */
+@QuarkusTest
+@TestProfile(PostgresStorageOnlyProfile.class)
+@EnabledWithPostgres
+class PostgresLogStoreTest extends LogStoreContract {
+    private final JdbcFixture db = new JdbcFixture();
+
+    @Override
+    protected LogStore store() {
+        return db.fresh().log();
+    }
+
+    @Override
+    protected LogStore reopen() {
+        return db.reopen().log();
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+}
