@@ -61,7 +61,7 @@ public class AclsResource {
     public Response get(@PathParam("path") String raw) {
         String path = NodesResource.znodePath(raw);
         Caller caller = callers.of(request, 0);
-        TreeState state = corral.state();
+        TreeState state = Reads.state(corral);
         Znode node = state.find(path);
         if (node == null) throw new ApiException(ErrorCode.NO_NODE, "node does not exist", path);
         if (!AclCheck.permits(node.acl(), Acl.READ | Acl.ADMIN, caller.ids())) {

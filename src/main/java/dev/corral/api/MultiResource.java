@@ -93,7 +93,7 @@ public class MultiResource {
         JsonBody b = JsonBody.parse(body, null, Set.of("ops"));
         List<ObjectNode> nodes = opNodes(b);
         var caller = callers.of(request, 0);
-        TreeState state = corral.state();
+        TreeState state = Reads.state(corral);
         List<Map<String, Object>> results = new ArrayList<>();
         for (ObjectNode o : nodes) {
             JsonBody op = JsonBody.of(o, null, Set.of("op", "path"));

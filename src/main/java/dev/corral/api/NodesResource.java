@@ -110,7 +110,7 @@ public class NodesResource {
         if (session != 0) corral.touchSession(session);
         WatchKind kind = children ? WatchKind.CHILD : WatchKind.DATA;
         return corral.watches().atomically(() -> {
-            TreeState state = corral.state();
+            TreeState state = Reads.state(corral);
             if (watch && state.session(session) == null) {
                 throw new ApiException(ErrorCode.SESSION_EXPIRED, "session " + Sessions.format(session) + " has expired or does not exist", path);
             }

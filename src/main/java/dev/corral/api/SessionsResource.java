@@ -184,7 +184,7 @@ public class SessionsResource {
     }
 
     private SessionEntry existing(long sessionId) {
-        SessionEntry s = corral.state().session(sessionId);
+        SessionEntry s = Reads.state(corral).session(sessionId);
         if (s == null) throw expired(sessionId);
         return s;
     }

@@ -166,8 +166,7 @@ public class NodeLifecycle implements Corral {
     @Override
     public NodeStatus status() {
         NodeDriver d = driver;
-        return d == null ? new NodeStatus(NodeStatus.Phase.RECOVERING, config.nodeId(), dev.corral.consensus.Role.FOLLOWER, 0, 0, 0, 0, 0, null)
-                : d.status();
+        return d == null ? NodeStatus.starting(config.nodeId()) : d.status();
     }
 
     private Outcome starting() {

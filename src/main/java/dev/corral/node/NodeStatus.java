@@ -12,9 +12,16 @@ import dev.corral.consensus.Role;
  * @param commitIndex  highest index known committed
  * @param appliedZxid  zxid of the last transaction applied to the served tree
  * @param lastIndex    last index in the local log
+ * @param caughtUp     the served tree includes every write acknowledged anywhere: on a leader, an entry of its
+ *                     own term is committed (Raft's rule before serving reads: it may not know the commit
+ *                     point of earlier terms until then) and everything committed is applied
  */
 public record NodeStatus(Phase phase, int nodeId, Role role, int leaderId, long term, long commitIndex, long appliedZxid,
-        long lastIndex, String failure) {
+        long lastIndex, boolean caughtUp, String failure) {
+
+    public static NodeStatus starting(int nodeId) {
+        return new NodeStatus(Phase.RECOVERING, nodeId, Role.FOLLOWER, 0, 0, 0, 0, 0, false, null);
+    }
 
     public enum Phase {
         /** Loading the snapshot and replaying the log. */
@@ -25,8 +32,8 @@ public record NodeStatus(Phase phase, int nodeId, Role role, int leaderId, long 
         STOPPED
     }
 
-    /** Ready to serve: recovered, a leader known, and everything known committed applied here. */
+    /** Ready to serve: recovered, a leader known, and caught up. */
     public boolean isReady() {
-        return phase == Phase.RUNNING && leaderId != 0 && appliedZxid >= commitIndex;
+        return phase == Phase.RUNNING && leaderId != 0 && caughtUp;
     }
 }
