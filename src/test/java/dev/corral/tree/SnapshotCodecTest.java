@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.corral.storage.MemorySnapshotStore;
+import dev.corral.storage.SnapshotMeta;
+import dev.corral.storage.SnapshotStore;
 import dev.corral.txn.Acl;
 import dev.corral.txn.CorruptRecordException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -121,6 +125,23 @@ class SnapshotCodecTest {
         after.created("/fresh-after-load");
         h.created("/fresh-after-load");
         assertEquals(TreeHarness.dump(h.state), TreeHarness.dump(after.state));
+    }
+
+    @Test
+    void snapshotStoredInSmallChunksLoadsBackExactly() throws IOException {
+        TreeHarness h = randomTree(8, 1500, 200);
+        MemorySnapshotStore store = new MemorySnapshotStore(4096);
+        SnapshotMeta meta;
+        try (SnapshotStore.Writer w = store.begin(h.state.lastZxid(), 1)) {
+            SnapshotCodec.write(h.state, w);
+            meta = w.commit();
+        }
+        assertTrue(meta.chunks() > 10, "chunks: " + meta.chunks());
+        TreeState loaded;
+        try (InputStream in = store.open(store.latest().orElseThrow().id())) {
+            loaded = SnapshotCodec.read(in, new AclTable());
+        }
+        assertEquals(TreeHarness.dump(h.state), TreeHarness.dump(loaded));
     }
 
     @Test
