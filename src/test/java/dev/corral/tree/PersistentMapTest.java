@@ -55,15 +55,42 @@ class PersistentMapTest {
         }
     }
 
-    /** Hash codes drawn from a few shapes: random, sharing low bits, sharing all bits, few distinct values. */
+    /** The hash code whose spread hash (as the map computes it) is {@code spread}. */
+    static int withSpreadHash(int spread) {
+        int raw = spread ^ (spread >>> 16);
+        assertEquals(spread, PersistentMap.hash(new Key(0, raw)));
+        return raw;
+    }
+
+    /**
+     * Hash codes drawn from a few shapes: random; spread hashes equal except in the top two bits (the last
+     * trie level) or the top five; equal hashes; few distinct values; the id.
+     */
     private static int pickHash(SplittableRandom random, int id) {
-        return switch (random.nextInt(5)) {
+        return switch (random.nextInt(7)) {
             case 0 -> random.nextInt();
-            case 1 -> (random.nextInt(4) << 25) | 0x1234;
-            case 2 -> 0xCAFEBABE;
-            case 3 -> random.nextInt(8);
+            case 1 -> withSpreadHash((random.nextInt(4) << 30) | 0x0BAD);
+            case 2 -> withSpreadHash((random.nextInt(32) << 27) | 0x12345);
+            case 3 -> 0xCAFEBABE;
+            case 4 -> random.nextInt(8);
+            case 5 -> (random.nextInt(4) << 25) | 0x1234;
             default -> Integer.hashCode(id);
         };
+    }
+
+    /**
+     * Equal maps have equal shapes: a map derived by any sequence of updates iterates exactly like the map
+     * built in one pass from its entries (taken in its own order, which fixes the order inside collision nodes).
+     */
+    private static void assertCanonicalShape(PersistentMap<Key, Integer> map, String context) {
+        List<Object> keys = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        map.forEach((k, v) -> {
+            keys.add(k);
+            values.add(v);
+        });
+        PersistentMap<Key, Integer> rebuilt = PersistentMap.ofEntries(keys.toArray(), values.toArray(), keys.size());
+        assertEquals(map.keys(), rebuilt.keys(), context + ": shape differs from a fresh build of the same entries");
     }
 
     @Test
@@ -95,9 +122,13 @@ class PersistentMapTest {
                     assertEquals(expected.containsKey(key), map.containsKey(key), context + ": containsKey");
                 }
                 assertEquals(expected.size(), map.size(), context + ": size");
-                if (step % 500 == 0) assertSameAs(expected, map, context);
+                if (step % 500 == 0) {
+                    assertSameAs(expected, map, context);
+                    assertCanonicalShape(map, context);
+                }
             }
             assertSameAs(expected, map, "seed " + seed + " end");
+            assertCanonicalShape(map, "seed " + seed + " end");
             for (Key absent : List.of(new Key(-1, 0xCAFEBABE), new Key(-2, 0x1234), new Key(-3, 3))) {
                 assertNull(map.get(absent));
                 assertSame(map, map.without(absent));
@@ -117,7 +148,7 @@ class PersistentMapTest {
         }
         // Keys whose hashes agree on all but the top bits sit next to the full collisions.
         for (int i = 0; i < 20; i++) {
-            Key k = new Key(1000 + i, 0x7FFFFFFF ^ (i << 27));
+            Key k = new Key(1000 + i, withSpreadHash(PersistentMap.hash(new Key(0, 0x7FFFFFFF)) ^ ((i + 1) << 27)));
             keys.add(k);
             map = map.with(k, 1000 + i);
         }
@@ -135,6 +166,7 @@ class PersistentMapTest {
             expected.remove(keys.get(i));
         }
         assertSameAs(expected, map, "after removing half");
+        assertCanonicalShape(map, "after removing half");
     }
 
     @Test
@@ -216,6 +248,7 @@ class PersistentMapTest {
             remaining--;
             assertEquals(remaining, map.size());
             assertNull(map.get(k));
+            if (remaining % 250 == 0) assertCanonicalShape(map, remaining + " left");
         }
         assertTrue(map.isEmpty());
         assertSame(PersistentMap.empty(), map);

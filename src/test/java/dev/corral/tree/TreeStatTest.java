@@ -4,8 +4,11 @@ import static dev.corral.tree.TreeHarness.create;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.corral.txn.Acl;
+import dev.corral.txn.Txn;
+import dev.corral.txn.TxnRecord;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -187,6 +190,43 @@ class TreeStatTest {
         h.ok(new Op.Delete("/a", -1));
         assertEquals(List.of(new TreeChange(TreeChange.EventType.NodeDeleted, "/a", z + 3),
                 new TreeChange(TreeChange.EventType.NodeChildrenChanged, "/", z + 3)), h.lastChanges);
+    }
+
+    @Test
+    void applyRefusesOutOfOrderZxidsAndTransactionsThatDisagreeWithTheTree() {
+        TreeHarness h = new TreeHarness();
+        h.created("/a");
+        TreeState s = h.state;
+        assertThrows(IllegalStateException.class,
+                () -> h.apply.apply(s, s.lastZxid(), new TxnRecord(1, new Txn.Noop())));
+        for (Txn bad : List.of(
+                new Txn.Create("/a", new byte[0], Acl.OPEN, 0),
+                new Txn.Create("/missing/b", new byte[0], Acl.OPEN, 0),
+                new Txn.Create("/e", new byte[0], Acl.OPEN, 0x4242),
+                new Txn.Delete("/missing"),
+                new Txn.Delete("/zookeeper"),
+                new Txn.SetData("/missing", new byte[0], 1),
+                new Txn.CreateSession(1, 1000))) {
+            TreeState withSession = bad instanceof Txn.CreateSession
+                    ? h.apply.apply(s, s.lastZxid() + 1, new TxnRecord(1, new Txn.CreateSession(1, 1000))).state()
+                    : s;
+            assertThrows(IllegalStateException.class,
+                    () -> h.apply.apply(withSession, withSession.lastZxid() + 1, new TxnRecord(1, bad)), bad.toString());
+        }
+    }
+
+    @Test
+    void noopAndCheckOnlyAdvanceTheZxid() {
+        TreeHarness h = new TreeHarness();
+        h.created("/a");
+        String before = TreeHarness.dump(h.state).replaceFirst("lastZxid=\\d+", "");
+        Apply.Applied noop = h.apply.apply(h.state, 2, new TxnRecord(9, new Txn.Noop()));
+        assertEquals(new OpResult.Nothing(), noop.result());
+        assertEquals(2, noop.state().lastZxid());
+        Apply.Applied check = h.apply.apply(noop.state(), 3, new TxnRecord(9, new Txn.Check("/a")));
+        assertEquals(new OpResult.Checked("/a"), check.result());
+        assertEquals(before, TreeHarness.dump(check.state()).replaceFirst("lastZxid=\\d+", ""));
+        assertEquals(List.of(), check.changes());
     }
 
     @Test
