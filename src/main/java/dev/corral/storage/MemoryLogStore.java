@@ -58,7 +58,7 @@ public final class MemoryLogStore implements LogStore {
     @Override
     public synchronized void truncateSuffix(long fromIndex) {
         while (lastIndex() >= fromIndex && !entries.isEmpty()) {
-            bytes -= entries.removeLast().data().length;
+            bytes -= length(entries.removeLast());
         }
     }
 
@@ -66,7 +66,7 @@ public final class MemoryLogStore implements LogStore {
     public synchronized void compact(long index, long term) {
         if (index <= base.index()) return;
         int drop = (int) Math.min(entries.size(), index - base.index());
-        for (int i = 0; i < drop; i++) bytes -= entries.get(i).data().length;
+        for (int i = 0; i < drop; i++) bytes -= length(entries.get(i));
         entries.subList(0, drop).clear();
         base = new LogBase(index, term);
     }
@@ -78,12 +78,17 @@ public final class MemoryLogStore implements LogStore {
 
     /** Replaces the stored record at {@code index}, for tests that damage the log. */
     public synchronized void overwriteRaw(StoredEntry entry) {
-        entries.set((int) (entry.index() - base.index() - 1), entry);
+        bytes += length(entry) - length(entries.set((int) (entry.index() - base.index() - 1), entry));
     }
 
     /** Appends a record without checks, for tests that tear the tail. */
     public synchronized void appendRaw(StoredEntry entry) {
         entries.add(entry);
+        bytes += length(entry);
+    }
+
+    private static int length(StoredEntry entry) {
+        return entry.data() == null ? 0 : entry.data().length;
     }
 
     @Override

@@ -66,7 +66,7 @@ public final class AclCheck {
                     if (!any) return null;
                 }
                 case "digest" -> {
-                    if (a.id().split(":", -1).length != 2) return null;
+                    if (a.id().split(":").length != 2) return null;
                     addOnce(result, a);
                 }
                 case "ip" -> {

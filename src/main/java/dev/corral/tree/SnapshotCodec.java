@@ -135,7 +135,7 @@ public final class SnapshotCodec {
             long lastZxid = in.readLong();
             long nodeCount = in.readLong();
             int aclCount = count(in.readInt(), 1 << 24);
-            List<List<Acl>> aclLists = new ArrayList<>(aclCount);
+            List<List<Acl>> aclLists = new ArrayList<>(Math.min(aclCount, 1024));
             for (int i = 0; i < aclCount; i++) {
                 int n = count(in.readInt(), 1 << 16);
                 List<Acl> list = new ArrayList<>(n);
@@ -198,8 +198,9 @@ public final class SnapshotCodec {
         final List<Acl> acl;
         final long czxid, mzxid, pzxid, ctime, mtime, owner;
         final int version, cversion, aversion;
-        final Object[] childNames;
-        final Object[] children;
+        final int childCount;
+        Object[] childNames;
+        Object[] children;
         int filled;
 
         Frame(String path, String name, byte[] data, List<Acl> acl, long[] longs, int[] ints, int childCount) {
@@ -216,8 +217,9 @@ public final class SnapshotCodec {
             this.version = ints[0];
             this.cversion = ints[1];
             this.aversion = ints[2];
-            this.childNames = new Object[childCount];
-            this.children = new Object[childCount];
+            this.childCount = childCount;
+            this.childNames = new Object[Math.min(childCount, 16)];
+            this.children = new Object[Math.min(childCount, 16)];
         }
 
         Znode build() {
@@ -257,7 +259,7 @@ public final class SnapshotCodec {
             }
             stack.push(new Frame(path, name, data, aclLists.get(aclIdx), longs, ints, childCount));
             // Close every frame whose children are all read, attaching it to its parent.
-            while (!stack.isEmpty() && stack.peek().filled == stack.peek().children.length) {
+            while (!stack.isEmpty() && stack.peek().filled == stack.peek().childCount) {
                 Frame done = stack.pop();
                 Znode built = done.build();
                 if (stack.isEmpty()) {
@@ -265,6 +267,11 @@ public final class SnapshotCodec {
                     loaded.root = built;
                 } else {
                     Frame parent = stack.peek();
+                    if (parent.filled == parent.children.length) {
+                        int grown = (int) Math.min(parent.childCount, 2L * parent.children.length);
+                        parent.childNames = java.util.Arrays.copyOf(parent.childNames, grown);
+                        parent.children = java.util.Arrays.copyOf(parent.children, grown);
+                    }
                     parent.childNames[parent.filled] = built.name;
                     parent.children[parent.filled] = built;
                     parent.filled++;

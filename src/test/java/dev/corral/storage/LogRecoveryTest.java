@@ -1,0 +1,153 @@
+package dev.corral.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corral.consensus.Entry;
+import dev.corral.consensus.HardState;
+import dev.corral.txn.CorruptRecordException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LogRecoveryTest {
+
+    private static Entry entry(long index, long term) {
+        return new Entry(index, term, ("payload-" + index).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A log of {@code n} entries; the term goes up every 4 entries. */
+    private static MemoryLogStore logOf(int n) {
+        MemoryLogStore store = new MemoryLogStore();
+        List<Entry> entries = new ArrayList<>();
+        for (long i = 1; i <= n; i++) entries.add(entry(i, 1 + (i - 1) / 4));
+        store.write(new HardState(3, 1, n), entries);
+        return store;
+    }
+
+    private static StoredEntry damaged(long index, long term) {
+        StoredEntry good = StoredEntry.of(entry(index, term));
+        return new StoredEntry(good.index(), good.term(), good.data(), good.crc() ^ 0x5a);
+    }
+
+    private static void assertEntries(long from, long to, List<Entry> actual) {
+        assertEquals(to - from + 1, actual.size());
+        for (int i = 0; i < actual.size(); i++) {
+            Entry expected = entry(from + i, 1 + (from + i - 1) / 4);
+            assertEquals(expected.index(), actual.get(i).index());
+            assertEquals(expected.term(), actual.get(i).term());
+            assertArrayEquals(expected.data(), actual.get(i).data());
+        }
+    }
+
+    private static long payloadBytes(List<Entry> entries) {
+        return entries.stream().mapToLong(e -> e.data().length).sum();
+    }
+
+    @Test
+    void intactLogIsReturnedWhole() {
+        MemoryLogStore store = logOf(10);
+        LogRecovery.Result r = LogRecovery.recover(store);
+        assertEntries(1, 10, r.entries());
+        assertEquals(0, r.truncatedFrom());
+        assertEquals(0, r.damagedRecords());
+        assertEquals(10, store.lastIndex());
+    }
+
+    @Test
+    void emptyLogRecoversToNothing() {
+        LogRecovery.Result r = LogRecovery.recover(new MemoryLogStore());
+        assertEquals(List.of(), r.entries());
+        assertEquals(0, r.truncatedFrom());
+    }
+
+    @Test
+    void tornTailOfOneToThreeRecordsIsCutOffAndReported() {
+        for (int torn = 1; torn <= 3; torn++) {
+            MemoryLogStore store = logOf(10);
+            for (long i = 11 - torn; i <= 10; i++) store.overwriteRaw(damaged(i, 1 + (i - 1) / 4));
+            LogRecovery.Result r = LogRecovery.recover(store);
+            assertEntries(1, 10 - torn, r.entries());
+            assertEquals(11 - torn, r.truncatedFrom());
+            assertEquals(torn, r.damagedRecords());
+            assertEquals(10 - torn, store.lastIndex(), "the torn records are removed from the store");
+            assertEquals(payloadBytes(r.entries()), store.sizeBytes());
+            assertEquals(0, LogRecovery.recover(store).truncatedFrom(), "a second recovery finds nothing to cut");
+        }
+    }
+
+    @Test
+    void tornAppendedRecordsAreCutOff() {
+        MemoryLogStore store = logOf(5);
+        store.appendRaw(damaged(6, 2));
+        store.appendRaw(new StoredEntry(7, 2, null, 0));
+        LogRecovery.Result r = LogRecovery.recover(store);
+        assertEntries(1, 5, r.entries());
+        assertEquals(6, r.truncatedFrom());
+        assertEquals(2, r.damagedRecords());
+        assertEquals(5, store.lastIndex());
+        assertEquals(payloadBytes(r.entries()), store.sizeBytes(), "size counts only the entries kept");
+    }
+
+    @Test
+    void recordsOutOfPlaceOrWithFallingTermsAtTheTailAreCutOff() {
+        MemoryLogStore misplaced = logOf(5);
+        misplaced.appendRaw(StoredEntry.of(entry(9, 2)));
+        LogRecovery.Result r = LogRecovery.recover(misplaced);
+        assertEquals(6, r.truncatedFrom());
+        assertEntries(1, 5, r.entries());
+
+        MemoryLogStore falling = logOf(8);
+        falling.appendRaw(StoredEntry.of(entry(9, 1)));
+        LogRecovery.Result f = LogRecovery.recover(falling);
+        assertEquals(9, f.truncatedFrom());
+        assertEntries(1, 8, f.entries());
+    }
+
+    @Test
+    void damagedRecordFollowedByAnIntactOneStopsRecoveryNamingTheIndex() {
+        MemoryLogStore store = logOf(10);
+        store.overwriteRaw(damaged(6, 2));
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> LogRecovery.recover(store));
+        assertTrue(e.getMessage().contains("6"), e.getMessage());
+        assertTrue(e.getMessage().contains("entry 6 "), e.getMessage());
+        assertEquals(10, store.lastIndex(), "nothing is cut when the middle is damaged");
+    }
+
+    @Test
+    void damagedRecordsFollowedByAnIntactLastRecordStopRecovery() {
+        MemoryLogStore store = logOf(10);
+        store.overwriteRaw(damaged(8, 2));
+        store.overwriteRaw(damaged(9, 3));
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> LogRecovery.recover(store));
+        assertTrue(e.getMessage().contains("entry 8 "), e.getMessage());
+        assertTrue(e.getMessage().contains("entry 10 "), e.getMessage());
+    }
+
+    @Test
+    void recoveryStartsAfterTheCompactedBase() {
+        MemoryLogStore store = logOf(12);
+        store.compact(8, 2);
+        store.overwriteRaw(damaged(12, 3));
+        LogRecovery.Result r = LogRecovery.recover(store);
+        assertEntries(9, 11, r.entries());
+        assertEquals(12, r.truncatedFrom());
+        assertEquals(new LogBase(8, 2), store.base());
+    }
+
+    @Test
+    void logsLongerThanOneReadBatchRecoverWhole() {
+        MemoryLogStore store = logOf(9000);
+        store.overwriteRaw(damaged(9000, 2250));
+        LogRecovery.Result r = LogRecovery.recover(store);
+        assertEntries(1, 8999, r.entries());
+        assertEquals(9000, r.truncatedFrom());
+        MemoryLogStore middle = logOf(9000);
+        middle.overwriteRaw(damaged(4096, 1024));
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> LogRecovery.recover(middle));
+        assertTrue(e.getMessage().contains("entry 4096 "), e.getMessage());
+    }
+}
