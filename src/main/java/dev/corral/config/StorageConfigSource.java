@@ -19,7 +19,14 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * properties (400), so an operator can still override any derived value.
  */
 public final class StorageConfigSource implements ConfigSourceFactory {
-    static final String SQLITE_OPTIONS = "journal_mode=WAL&synchronous=FULL&busy_timeout=30000";
+    /**
+     * WAL journal, an fsync per commit, and a busy wait of up to 30 s for the write lock. Transactions begin
+     * IMMEDIATE (taking the write lock at the start): the log writer and the snapshotter write concurrently on
+     * their own connections, and a deferred transaction that reads before it writes (starting a snapshot, a
+     * compaction) cannot upgrade its read snapshot once the other has committed; SQLite then fails it at once
+     * with SQLITE_BUSY, without waiting. With IMMEDIATE the busy wait covers that case too.
+     */
+    static final String SQLITE_OPTIONS = "journal_mode=WAL&synchronous=FULL&busy_timeout=30000&transaction_mode=IMMEDIATE";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -43,7 +50,7 @@ public final class StorageConfigSource implements ConfigSourceFactory {
         return List.of(new MapBackedConfigSource("corral-storage", props, 260) {});
     }
 
-    /** The embedded database's JDBC URL: an absolute path, WAL journal, one fsync per commit. */
+    /** The embedded database's JDBC URL: an absolute path and {@link #SQLITE_OPTIONS}. */
     public static String sqliteUrl(String dataDir) {
         Path file = Path.of(dataDir).toAbsolutePath().normalize().resolve("corral.db");
         return "jdbc:sqlite:" + file + "?" + SQLITE_OPTIONS;
