@@ -339,8 +339,12 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     private void writeSnapshot(TreeState s, long index, long term) {
         long started = System.nanoTime();
-        SnapshotStore.Writer w = snapshots.begin(index, term);
+        SnapshotStore.Writer w = null;
         try {
+            // Inside the try: a failure to start the snapshot must reach the core like any other snapshot
+            // failure. Outside it, the exception ended the task unseen, snapshotInFlight stayed true, and the
+            // node silently never snapshotted (nor compacted its log) again.
+            w = snapshots.begin(index, term);
             SnapshotCodec.write(s, w);
             SnapshotMeta meta = w.commit();
             snapshots.retain(settings.keepSnapshots());
@@ -349,7 +353,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
                     s.nodeCount(), meta.sizeBytes(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             inbox.put(new SnapshotDone(meta));
         } catch (Throwable t) {
-            w.abort();
+            if (w != null) w.abort();
             LOG.errorf(t, "node %d: snapshot at zxid %d failed", settings.raft().id(), index);
             try {
                 inbox.put(new Failed("snapshot at zxid " + index + " failed", t));
