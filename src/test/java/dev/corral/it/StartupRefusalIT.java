@@ -1,0 +1,206 @@
+package dev.corral.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Start-up with a data directory that must not be served as it is: in use by another node, written by a newer
+ * schema, owned by another node id, or with a damaged log. The packaged node runs as a child process; each
+ * test works on its own copy of one prepared data directory (a node that made a few writes and was stopped).
+ */
+class StartupRefusalIT {
+    @TempDir
+    static Path shared;
+
+    /** The prepared data directory: znodes under /refusal, the last write a setData of /refusal/last. */
+    private static Path template;
+    /** zxid of the last write in the template (setData of /refusal/last to "v2"), and of the one before it ("v1"). */
+    private static long lastZxid;
+    private static long v1Zxid;
+
+    @TempDir
+    Path work;
+
+    private NodeProcess first;
+    private NodeProcess second;
+
+    @BeforeAll
+    static void prepareDataDirectory() throws Exception {
+        template = shared.resolve("template");
+        try (NodeProcess node = NodeProcess.startReady(template, CrashRecoveryIT.logFile("StartupRefusalIT-template.log"), Map.of())) {
+            expect(201, node.post("/v1/nodes/refusal", data("root")));
+            for (int i = 0; i < 10; i++) expect(201, node.post("/v1/nodes/refusal/n" + i, data("n" + i)));
+            expect(201, node.post("/v1/nodes/refusal/last", data("v0")));
+            v1Zxid = expect(200, node.put("/v1/nodes/refusal/last", data("v1"))).zxid();
+            lastZxid = expect(200, node.put("/v1/nodes/refusal/last", data("v2"))).zxid();
+            node.stop();
+        }
+        assertEquals(lastZxid, maxLogIndex(template), "the template's last log entry should be its last write");
+    }
+
+    @AfterEach
+    void stopNodes() {
+        if (first != null) first.close();
+        if (second != null) second.close();
+    }
+
+    @Test
+    void secondNodeOnTheSameDataDirectoryExitsAndTheFirstKeepsServing(TestInfo test) throws Exception {
+        Path dir = copyOfTemplate();
+        first = NodeProcess.startReady(dir, log(test, "first"), Map.of());
+        second = NodeProcess.start(dir, log(test, "second"), Map.of());
+        int exit = second.awaitExit();
+        assertNotEquals(0, exit, "the second node should exit non-zero:\n" + second.tail(30));
+        String out = second.output();
+        assertTrue(out.contains("data directory " + dir) && out.contains("is in use by another Corral node"),
+                "the second node should say the data directory is in use:\n" + second.tail(30));
+
+        assertTrue(first.isAlive(), "the first node stopped:\n" + first.tail(30));
+        assertEquals("v2", text(expect(200, first.get("/v1/nodes/refusal/last"))));
+        expect(201, first.post("/v1/nodes/refusal/still-serving", data("yes")));
+        assertEquals("yes", text(expect(200, first.get("/v1/nodes/refusal/still-serving"))));
+        assertEquals(200, first.get("/q/health/ready").status());
+    }
+
+    @Test
+    void databaseWithANewerSchemaIsRefusedAndLeftUnchanged(TestInfo test) throws Exception {
+        Path dir = copyOfTemplate();
+        sql(dir, "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by,"
+                + " execution_time, success) VALUES (2, '2', 'from a newer Corral', 'SQL', 'V2__from_a_newer_corral.sql', 0, 'it', 0, 1)");
+        first = NodeProcess.start(dir, log(test, "node"), Map.of());
+        assertNotEquals(0, first.awaitExit(), "a database with a newer schema should be refused:\n" + first.tail(30));
+        assertTrue(first.output().contains("was written by a newer Corral (schema version 2; this build knows up to 1); refusing to start"),
+                "the refusal should name the newer schema:\n" + first.tail(30));
+        assertEquals(2, count(dir, "SELECT count(*) FROM flyway_schema_history"), "the schema history was changed");
+        assertEquals(lastZxid, maxLogIndex(dir), "the log was changed");
+    }
+
+    @Test
+    void databaseOfNodeOneStartedAsNodeTwoIsRefused(TestInfo test) throws Exception {
+        Path dir = copyOfTemplate();
+        first = NodeProcess.start(dir, log(test, "node"), NodeProcess.env("CORRAL_NODE_ID", "2"));
+        assertNotEquals(0, first.awaitExit(), "node 2 should refuse node 1's database:\n" + first.tail(30));
+        assertTrue(first.output().contains("belongs to node 1, but this is node 2"), "the refusal should name both ids:\n" + first.tail(30));
+        assertEquals(1, count(dir, "SELECT node_id FROM corral_node"), "the database's owner was changed");
+        assertEquals(lastZxid, maxLogIndex(dir), "the log was changed");
+    }
+
+    @Test
+    void damagedLastLogRecordIsCutWithAWarningAndTheNodeStarts(TestInfo test) throws Exception {
+        Path dir = copyOfTemplate();
+        assertEquals(1, corruptCrc(dir, lastZxid));
+        Path log = log(test, "node");
+        first = NodeProcess.startReady(dir, log, Map.of());
+        String warning = first.output().lines().filter(l -> l.contains("damaged record")).findFirst().orElse("");
+        assertTrue(warning.contains("WARN") && warning.contains("cut 1 damaged record(s) from the log tail at index " + lastZxid),
+                "expected a WARN about the cut tail at index " + lastZxid + ", got:\n" + first.tail(30));
+
+        // The tree is the log without its last record: /refusal/last is back at "v1".
+        JsonNode last = expect(200, first.get("/v1/nodes/refusal/last")).json();
+        assertEquals("v1", new String(Base64.getDecoder().decode(last.path("data").asText()), StandardCharsets.UTF_8));
+        assertEquals(1, last.path("stat").path("version").asInt());
+        assertEquals(v1Zxid, last.path("stat").path("mzxid").asLong());
+        for (int i = 0; i < 10; i++) assertEquals("n" + i, text(expect(200, first.get("/v1/nodes/refusal/n" + i))));
+        // And it goes on from there.
+        NodeProcess.Reply set = expect(200, first.put("/v1/nodes/refusal/last", "{\"data\":\"" + b64("v2 again") + "\",\"version\":1}"));
+        assertTrue(set.zxid() > v1Zxid, "zxid " + set.zxid());
+    }
+
+    @Test
+    void damagedLogRecordFollowedByIntactOnesStopsTheNode(TestInfo test) throws Exception {
+        Path dir = copyOfTemplate();
+        long damaged = lastZxid - 3;
+        assertEquals(1, corruptCrc(dir, damaged));
+        first = NodeProcess.start(dir, log(test, "node"), Map.of());
+        assertNotEquals(0, first.awaitExit(), "a log damaged in the middle should stop the node:\n" + first.tail(30));
+        String out = first.output();
+        assertTrue(out.contains("log entry " + damaged + " is corrupt") && out.contains("damaged in the middle"),
+                "the node should name the damaged entry " + damaged + ":\n" + first.tail(30));
+        assertEquals(lastZxid, maxLogIndex(dir), "the node cut a log it refused to serve");
+    }
+
+    // ---- helpers ----
+
+    private Path copyOfTemplate() throws IOException {
+        Path dir = work.resolve("data");
+        try (Stream<Path> files = Files.walk(template)) {
+            for (Path p : files.toList()) {
+                Path target = dir.resolve(template.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+        return dir;
+    }
+
+    private static Path log(TestInfo test, String which) throws IOException {
+        return CrashRecoveryIT.logFile("StartupRefusalIT-" + test.getTestMethod().orElseThrow().getName() + "-" + which + ".log");
+    }
+
+    /** Flips the lowest bit of the stored CRC of log entry {@code index}; returns the rows changed. */
+    private static int corruptCrc(Path dataDir, long index) throws SQLException {
+        return sql(dataDir, "UPDATE corral_log SET crc = crc + 1 - 2 * (crc & 1) WHERE idx = " + index);
+    }
+
+    private static long maxLogIndex(Path dataDir) throws SQLException {
+        return count(dataDir, "SELECT max(idx) FROM corral_log");
+    }
+
+    private static int sql(Path dataDir, String statement) throws SQLException {
+        try (Connection c = sqlite(dataDir); Statement s = c.createStatement()) {
+            return s.executeUpdate(statement);
+        }
+    }
+
+    private static long count(Path dataDir, String query) throws SQLException {
+        try (Connection c = sqlite(dataDir); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            assertTrue(rs.next(), query);
+            return rs.getLong(1);
+        }
+    }
+
+    /** The node's embedded database, opened with the SQLite JDBC driver the node itself uses; no node may be running on it. */
+    private static Connection sqlite(Path dataDir) throws SQLException {
+        Path db = dataDir.resolve("corral.db");
+        if (!Files.isRegularFile(db)) throw new UncheckedIOException(new IOException("no database at " + db));
+        return DriverManager.getConnection("jdbc:sqlite:" + db);
+    }
+
+    private static NodeProcess.Reply expect(int status, NodeProcess.Reply r) {
+        assertEquals(status, r.status(), r.body());
+        return r;
+    }
+
+    private static String data(String text) {
+        return "{\"data\":\"" + b64(text) + "\"}";
+    }
+
+    private static String b64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(NodeProcess.Reply r) {
+        return new String(Base64.getDecoder().decode(r.json().path("data").asText()), StandardCharsets.UTF_8);
+    }
+}
