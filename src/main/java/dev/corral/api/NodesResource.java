@@ -222,6 +222,15 @@ public class NodesResource {
         return path;
     }
 
+    /**
+     * A znode path given in a request body or query parameter, validated. Unlike a URL suffix, where nothing
+     * after the collection means the root, a missing or empty path here is a mistake, not the root.
+     */
+    static String givenPath(String path) {
+        if (path == null || path.isEmpty()) throw ApiException.badArguments("a \"path\" is required", null);
+        return znodePath(path);
+    }
+
     /** As {@link #znodePath}, but a trailing slash may stay: a sequential create appends its counter there. */
     static String createPath(String raw) {
         String path = raw == null || raw.isEmpty() ? "/" : raw;
