@@ -50,6 +50,7 @@ public class NodeHealth {
                     .withData("leader", s.leaderId())
                     .withData("term", s.term())
                     .withData("commitIndex", s.commitIndex())
+                    .withData("commitKnown", s.commitKnown())
                     .withData("appliedZxid", s.appliedZxid())
                     .build();
         };

@@ -115,7 +115,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
         this.metrics = metrics;
         this.wallClockMs = wallClockMs;
         this.inbox = new ArrayBlockingQueue<>(settings.queueMax());
-        this.status = new NodeStatus(NodeStatus.Phase.RECOVERING, settings.raft().id(), Role.FOLLOWER, 0, 0, 0, 0, 0, null);
+        this.status = new NodeStatus(NodeStatus.Phase.RECOVERING, settings.raft().id(), Role.FOLLOWER, 0, 0, 0, 0, 0, false, null);
         this.watches = new WatchRegistry(settings.journalEvents(), 0);
         this.coreThread = named("corral-core").newThread(this::runCore);
         this.writerThread = named("corral-log-writer").newThread(this::runWriter);
@@ -312,12 +312,14 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     private void publishStatus(NodeStatus.Phase phase, String failure) {
         if (replica == null) {
-            status = new NodeStatus(phase, settings.raft().id(), Role.FOLLOWER, 0, 0, 0, 0, 0, failure);
+            status = new NodeStatus(phase, settings.raft().id(), Role.FOLLOWER, 0, 0, 0, 0, 0, false, failure);
             return;
         }
         SoftState s = replica.softState();
-        status = new NodeStatus(phase, settings.raft().id(), s.role(), s.leaderId(), s.term(), replica.commitIndex(),
-                state.lastZxid(), replica.lastIndex(), failure);
+        long commit = replica.commitIndex();
+        boolean commitKnown = s.role() != Role.LEADER || replica.termAt(commit) == s.term();
+        status = new NodeStatus(phase, settings.raft().id(), s.role(), s.leaderId(), s.term(), commit,
+                state.lastZxid(), replica.lastIndex(), commitKnown, failure);
     }
 
     // ---- snapshots ----

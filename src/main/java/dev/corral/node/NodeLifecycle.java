@@ -166,7 +166,7 @@ public class NodeLifecycle implements Corral {
     @Override
     public NodeStatus status() {
         NodeDriver d = driver;
-        return d == null ? new NodeStatus(NodeStatus.Phase.RECOVERING, config.nodeId(), dev.corral.consensus.Role.FOLLOWER, 0, 0, 0, 0, 0, null)
+        return d == null ? new NodeStatus(NodeStatus.Phase.RECOVERING, config.nodeId(), dev.corral.consensus.Role.FOLLOWER, 0, 0, 0, 0, 0, false, null)
                 : d.status();
     }
 

@@ -12,9 +12,13 @@ import dev.corral.consensus.Role;
  * @param commitIndex  highest index known committed
  * @param appliedZxid  zxid of the last transaction applied to the served tree
  * @param lastIndex    last index in the local log
+ * @param commitKnown  whether {@code commitIndex} is the cluster's commit point: a leader knows it only once an
+ *                     entry of its own term has committed (before that, entries it recovered from its log may be
+ *                     committed, and acknowledged to clients, without it knowing); a follower learns it from its
+ *                     leader
  */
 public record NodeStatus(Phase phase, int nodeId, Role role, int leaderId, long term, long commitIndex, long appliedZxid,
-        long lastIndex, String failure) {
+        long lastIndex, boolean commitKnown, String failure) {
 
     public enum Phase {
         /** Loading the snapshot and replaying the log. */
@@ -27,6 +31,6 @@ public record NodeStatus(Phase phase, int nodeId, Role role, int leaderId, long 
 
     /** Ready to serve: recovered, a leader known, and everything known committed applied here. */
     public boolean isReady() {
-        return phase == Phase.RUNNING && leaderId != 0 && appliedZxid >= commitIndex;
+        return phase == Phase.RUNNING && leaderId != 0 && commitKnown && appliedZxid >= commitIndex;
     }
 }
