@@ -59,7 +59,7 @@ public class AclsResource {
     @APIResponse(responseCode = "404", description = "NO_NODE")
     @APIResponse(responseCode = "403", description = "NO_AUTH")
     public Response get(@PathParam("path") String raw) {
-        String path = NodesResource.znodePath(raw);
+        String path = NodesResource.znodePath(NodesResource.requestPath(request, "/v1/acls", raw));
         Caller caller = callers.of(request, 0);
         TreeState state = Reads.state(corral);
         Znode node = state.find(path);
@@ -80,7 +80,7 @@ public class AclsResource {
     @APIResponse(responseCode = "400", description = "INVALID_ACL")
     @APIResponse(responseCode = "412", description = "BAD_VERSION")
     public CompletionStage<Response> set(@PathParam("path") String raw, byte[] body) {
-        String path = NodesResource.znodePath(raw);
+        String path = NodesResource.znodePath(NodesResource.requestPath(request, "/v1/acls", raw));
         JsonBody b = JsonBody.parse(body, path, Set.of("acl", "version"));
         List<Acl> acl = b.acl("acl");
         if (acl == null) throw ApiException.badArguments("\"acl\" is required", path);

@@ -98,7 +98,7 @@ public class MultiResource {
         for (ObjectNode o : nodes) {
             JsonBody op = JsonBody.of(o, null, Set.of("op", "path"));
             String kind = op.string("op");
-            String path = NodesResource.znodePath(op.string("path"));
+            String path = NodesResource.givenPath(op.string("path"));
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("op", kind);
             r.put("path", path);
@@ -149,7 +149,7 @@ public class MultiResource {
 
     private static Op parseWriteOp(String kind, ObjectNode o) {
         String rawPath = textOf(o, "path");
-        if (rawPath == null) throw ApiException.badArguments("each op needs a \"path\" string", null);
+        if (rawPath == null || rawPath.isEmpty()) throw ApiException.badArguments("each op needs a \"path\" string", null);
         return switch (kind == null ? "" : kind) {
             case "create" -> {
                 JsonBody b = JsonBody.of(o, rawPath, Set.of("op", "path", "data", "mode", "ttl", "acl"));

@@ -27,6 +27,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -48,6 +50,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "znodes")
 public class NodesResource {
     static final String ZXID_HEADER = "Corral-Zxid";
+    static final String NODES = "/v1/nodes";
     private static final Set<String> CREATE_FIELDS = Set.of("data", "mode", "ttl", "acl", "session");
     private static final Set<String> SET_FIELDS = Set.of("data", "version", "session");
 
@@ -76,7 +79,7 @@ public class NodesResource {
     @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
     @APIResponse(responseCode = "503", description = "No quorum, not ready, or outcome unknown")
     public CompletionStage<Response> create(@PathParam("path") String raw, @QueryParam("session") String sessionParam, byte[] body) {
-        String path = createPath(raw);
+        String path = createPath(requestPath(request, NODES, raw));
         JsonBody b = JsonBody.parse(body, path, CREATE_FIELDS);
         CreateMode mode = b.mode("mode");
         Long ttl = b.longValue("ttl");
@@ -103,7 +106,7 @@ public class NodesResource {
             @Parameter(description = "Report existence; never 404") @QueryParam("exists") boolean exists,
             @Parameter(description = "Leave a one-shot watch (needs session)") @QueryParam("watch") boolean watch,
             @Parameter(description = "Session id: counts as a heartbeat; required for watch") @QueryParam("session") String sessionParam) {
-        String path = znodePath(raw);
+        String path = znodePath(requestPath(request, NODES, raw));
         long session = Sessions.parse(sessionParam);
         if (watch && session == 0) throw ApiException.badArguments("watch=true needs a session", path);
         Caller caller = callers.of(request, session);
@@ -142,7 +145,7 @@ public class NodesResource {
     @APIResponse(responseCode = "404", description = "NO_NODE")
     @APIResponse(responseCode = "412", description = "BAD_VERSION")
     public CompletionStage<Response> set(@PathParam("path") String raw, @QueryParam("session") String sessionParam, byte[] body) {
-        String path = znodePath(raw);
+        String path = znodePath(requestPath(request, NODES, raw));
         JsonBody b = JsonBody.parse(body, path, SET_FIELDS);
         Op.SetData op = new Op.SetData(path, b.data("data"), b.version("version"));
         long session = Sessions.parse(b.string("session") != null ? b.string("session") : sessionParam);
@@ -161,7 +164,7 @@ public class NodesResource {
     @APIResponse(responseCode = "412", description = "BAD_VERSION")
     public CompletionStage<Response> delete(@PathParam("path") String raw, @QueryParam("version") String versionParam,
             @QueryParam("session") String sessionParam) {
-        String path = znodePath(raw);
+        String path = znodePath(requestPath(request, NODES, raw));
         int version = parseVersion(versionParam, path);
         long session = Sessions.parse(sessionParam);
         return outcomes.await(corral.write(new Op.Delete(path, version), callers.of(request, session)), path,
@@ -172,12 +175,60 @@ public class NodesResource {
         return Response.ok(entity).header(ZXID_HEADER, state.lastZxid()).build();
     }
 
+    /**
+     * The part of the request's path after {@code collection} (such as {@code /v1/nodes}), percent-decoded but
+     * otherwise as the client sent it. The framework matches routes on a normalized path, with "." and ".."
+     * segments resolved, "//" collapsed and a trailing slash dropped, and {@code matched} is taken from that;
+     * using it would silently turn {@code /a/../b} into {@code /b} and {@code /a/} (a sequential create's
+     * parent) into {@code /a}, where ZooKeeper refuses the first and creates under the parent for the second.
+     */
+    static String requestPath(HttpServerRequest request, String collection, String matched) {
+        String raw = request == null ? null : request.path();
+        if (raw == null) return matched;
+        String decoded = percentDecoded(raw);
+        if (!decoded.startsWith(collection)
+                || decoded.length() > collection.length() && decoded.charAt(collection.length()) != '/') {
+            throw ApiException.badArguments("invalid path: the request path " + raw + " is not in normal form", null);
+        }
+        return decoded.substring(collection.length());
+    }
+
+    /** Decodes %XX escapes as UTF-8; other characters stand for the bytes the client sent (HTTP reads them as Latin-1). */
+    private static String percentDecoded(String raw) {
+        if (raw.indexOf('%') < 0 && raw.chars().allMatch(c -> c < 0x80)) return raw;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+                int lo = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
+                if (hi < 0 || lo < 0) throw ApiException.badArguments("invalid path: bad percent-encoding in " + raw, null);
+                bytes.write(hi * 16 + lo);
+                i += 2;
+            } else if (c <= 0xff) {
+                bytes.write(c);
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
     /** The znode path for the part of the URL after {@code /v1/nodes} (or another collection), validated. */
     static String znodePath(String raw) {
         String path = raw == null || raw.isEmpty() ? "/" : raw;
         String reason = Paths.invalidReason(path);
         if (reason != null) throw ApiException.badArguments("invalid path: " + reason, path);
         return path;
+    }
+
+    /**
+     * A znode path given in a request body or query parameter, validated. Unlike a URL suffix, where nothing
+     * after the collection means the root, a missing or empty path here is a mistake, not the root.
+     */
+    static String givenPath(String path) {
+        if (path == null || path.isEmpty()) throw ApiException.badArguments("a \"path\" is required", null);
+        return znodePath(path);
     }
 
     /** As {@link #znodePath}, but a trailing slash may stay: a sequential create appends its counter there. */

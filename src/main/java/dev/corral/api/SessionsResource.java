@@ -121,7 +121,7 @@ public class SessionsResource {
     public Response addWatch(@PathParam("id") String id, byte[] body) {
         long sessionId = Sessions.parse(id);
         JsonBody b = JsonBody.parse(body, null, Set.of("path", "mode"));
-        String path = NodesResource.znodePath(b.string("path"));
+        String path = NodesResource.givenPath(b.string("path"));
         String mode = b.string("mode") == null ? "persistent" : b.string("mode");
         WatchKind kind = switch (mode) {
             case "persistent" -> WatchKind.PERSISTENT;
@@ -145,7 +145,7 @@ public class SessionsResource {
     public Response removeWatches(@PathParam("id") String id, @QueryParam("path") String rawPath,
             @Parameter(description = "any, data, children, persistent, persistent_recursive") @QueryParam("type") String type) {
         long sessionId = Sessions.parse(id);
-        String path = NodesResource.znodePath(rawPath);
+        String path = NodesResource.givenPath(rawPath);
         existing(sessionId);
         Set<WatchKind> kinds = switch (type == null ? "any" : type) {
             case "any" -> EnumSet.allOf(WatchKind.class);

@@ -50,6 +50,7 @@ public class NodeHealth {
                     .withData("leader", s.leaderId())
                     .withData("term", s.term())
                     .withData("commitIndex", s.commitIndex())
+                    .withData("caughtUp", s.caughtUp())
                     .withData("appliedZxid", s.appliedZxid())
                     .build();
         };

@@ -44,11 +44,16 @@ public final class EventJournal {
     /**
      * Attaches a stream. With {@code lastEventZxid} < 0 the stream gets the events not yet delivered to any
      * stream; otherwise those after {@code lastEventZxid}, or a resync if some of them are gone.
+     *
+     * <p>A given {@code lastEventZxid} at {@code droppedThroughZxid} also means a resync: it may be the zxid
+     * the journal started at (an event from before a restart: the events since are unknown and the watches
+     * that caused them are gone), or that of a dropped event, alongside which others of the same zxid may
+     * have been dropped.
      */
     public synchronized Resume attach(long lastEventZxid, Consumer<TreeChange> newListener) {
         long after = lastEventZxid < 0 ? deliveredThroughZxid : lastEventZxid;
         listener = newListener;
-        if (after < droppedThroughZxid) {
+        if (lastEventZxid < 0 ? after < droppedThroughZxid : after <= droppedThroughZxid) {
             deliveredThroughZxid = events.isEmpty() ? deliveredThroughZxid : events.getLast().zxid();
             return new Resume(true, List.of());
         }
