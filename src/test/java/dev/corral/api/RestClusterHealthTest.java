@@ -61,7 +61,7 @@ class RestClusterHealthTest {
         assertTrue(ready.contains("corral-replication"), ready::toString);
         JsonPath replication = new JsonPath(given().get("/q/health/ready").asString()).setRootPath("checks.find { it.name == 'corral-replication' }.data");
         assertEquals("LEADER", replication.getString("role"));
-        assertTrue(replication.getBoolean("commitKnown"), "a leader is ready once it knows the commit point");
+        assertTrue(replication.getBoolean("caughtUp"), "a leader is ready once it knows the commit point");
         assertTrue(replication.getLong("appliedZxid") >= replication.getLong("commitIndex"));
     }
 
