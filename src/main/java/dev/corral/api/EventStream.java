@@ -12,26 +12,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * One open event stream of a session: watch events as Server-Sent Events whose id is the zxid of the change.
+ *
+ * <p>One transaction can cause several events for a session (a multi, or a create seen both as NodeCreated
+ * and NodeChildrenChanged). Only the last event of a zxid carries the {@code id} field, so the client's
+ * {@code Last-Event-ID} only ever names a zxid whose events it has all received; a client cut off in the
+ * middle of a zxid gets that zxid's events again on resume, rather than losing some.
  *
  * <p>Attaching to the session's journal hands back the events the client missed; events that arrive
  * meanwhile are held back until those are sent, so the stream stays in zxid order. A client that reads
  * too slowly is disconnected rather than buffered without bound; it resumes with {@code Last-Event-ID}.
  */
-final class EventStream implements Consumer<TreeChange> {
+final class EventStream implements EventJournal.BatchListener {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Sends not yet written to the connection; beyond this the client is too slow and is cut off. */
     private static final int IN_FLIGHT_MAX = 10_000;
+    /** Stands for "end of batch" among held-back events. */
+    private static final TreeChange END_OF_BATCH = new TreeChange(TreeChange.EventType.None, "", -1);
 
     private final SseEventSink sink;
     private final Sse sse;
     private final EventJournal journal;
     private final AtomicInteger inFlight = new AtomicInteger();
     private List<TreeChange> heldBack = new ArrayList<>();
-    private boolean open;
+    /** The last event received, not yet sent: whether it gets an id depends on the event after it. */
+    private TreeChange pending;
 
     EventStream(SseEventSink sink, Sse sse, EventJournal journal) {
         this.sink = sink;
@@ -42,33 +49,47 @@ final class EventStream implements Consumer<TreeChange> {
     /** Attaches to the journal and sends what the client missed since {@code lastEventZxid} (-1: since last delivery). */
     void start(long lastEventZxid) {
         EventJournal.Resume resume = journal.attach(lastEventZxid, this);
-        if (resume.resync()) {
-            send(sse.newEventBuilder().name("resync")
-                    .data(json(Map.of("reason", "events since " + lastEventZxid + " are no longer available; re-read and re-register watches")))
-                    .build());
-        }
-        for (TreeChange e : resume.events()) sendChange(e);
-        List<TreeChange> later;
         synchronized (this) {
-            later = heldBack;
+            if (resume.resync()) {
+                send(sse.newEventBuilder().name("resync")
+                        .data(json(Map.of("reason", "events since " + lastEventZxid
+                                + " are no longer available; re-read and re-register watches")))
+                        .build());
+            }
+            for (TreeChange e : resume.events()) receive(e);
+            flushPending();
+            List<TreeChange> later = heldBack;
             heldBack = null;
-            open = true;
+            for (TreeChange e : later) {
+                if (e == END_OF_BATCH) flushPending();
+                else receive(e);
+            }
         }
-        for (TreeChange e : later) sendChange(e);
     }
 
     @Override
-    public void accept(TreeChange change) {
-        synchronized (this) {
-            if (!open) {
-                heldBack.add(change);
-                return;
-            }
-        }
-        sendChange(change);
+    public synchronized void accept(TreeChange change) {
+        if (heldBack != null) heldBack.add(change);
+        else receive(change);
     }
 
-    private void sendChange(TreeChange e) {
+    @Override
+    public synchronized void endOfBatch() {
+        if (heldBack != null) heldBack.add(END_OF_BATCH);
+        else flushPending();
+    }
+
+    private void receive(TreeChange e) {
+        if (pending != null) sendChange(pending, pending.zxid() != e.zxid());
+        pending = e;
+    }
+
+    private void flushPending() {
+        if (pending != null) sendChange(pending, true);
+        pending = null;
+    }
+
+    private void sendChange(TreeChange e, boolean lastOfZxid) {
         if (e.type() == TreeChange.EventType.None) {
             send(sse.newEventBuilder().name("session").id(Long.toString(e.zxid()))
                     .data(json(Map.of("state", "closed", "zxid", e.zxid()))).build());
@@ -79,7 +100,9 @@ final class EventStream implements Consumer<TreeChange> {
         body.put("type", e.type().name());
         body.put("path", e.path());
         body.put("zxid", e.zxid());
-        send(sse.newEventBuilder().name("watch").id(Long.toString(e.zxid())).data(json(body)).build());
+        OutboundSseEvent.Builder b = sse.newEventBuilder().name("watch").data(json(body));
+        if (lastOfZxid) b.id(Long.toString(e.zxid()));
+        send(b.build());
     }
 
     private void send(OutboundSseEvent event) {

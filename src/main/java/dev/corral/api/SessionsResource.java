@@ -165,7 +165,7 @@ public class SessionsResource {
     @Path("{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "The session's watch events", description = "Server-Sent Events: event watch with data"
-            + " {type, path, zxid} and id = zxid of the change. Reconnect with Last-Event-ID to receive every event missed;"
+            + " {type, path, zxid} and id = zxid of the change (when one change causes several events, only the last of them carries the id). Reconnect with Last-Event-ID to receive every event missed;"
             + " if they are no longer kept (or the node restarted), one resync event says to re-read and re-register watches."
             + " Event session {state: closed} ends the stream when the session closes or expires.")
     @APIResponse(responseCode = "200", description = "The stream")

@@ -3,6 +3,7 @@ package dev.corral.tree;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -13,6 +14,14 @@ import java.util.function.Consumer;
  * a restart), a single answer that the client must re-read. Thread-safe.
  */
 public final class EventJournal {
+    /**
+     * A listener that also wants to know where a batch of appended events ends: all events of one zxid are
+     * appended in one batch, so a stream can tell which event is the last of its zxid.
+     */
+    public interface BatchListener extends Consumer<TreeChange> {
+        void endOfBatch();
+    }
+
     /** What a (re)connecting stream gets first. */
     public record Resume(boolean resync, List<TreeChange> events) {}
 
@@ -22,7 +31,8 @@ public final class EventJournal {
     private long droppedThroughZxid;
     /** Highest zxid handed to a listener. */
     private long deliveredThroughZxid;
-    private Consumer<TreeChange> listener;
+    /** The attached stream. Detaching takes no lock, so a stream may detach while it holds its own lock. */
+    private final AtomicReference<Consumer<TreeChange>> listener = new AtomicReference<>();
 
     EventJournal(int capacity, long startZxid) {
         this.capacity = capacity;
@@ -35,8 +45,9 @@ public final class EventJournal {
             droppedThroughZxid = Math.max(droppedThroughZxid, events.removeFirst().zxid());
         }
         events.addLast(event);
-        if (listener != null) {
-            listener.accept(event);
+        Consumer<TreeChange> l = listener.get();
+        if (l != null) {
+            l.accept(event);
             deliveredThroughZxid = event.zxid();
         }
     }
@@ -52,7 +63,7 @@ public final class EventJournal {
      */
     public synchronized Resume attach(long lastEventZxid, Consumer<TreeChange> newListener) {
         long after = lastEventZxid < 0 ? deliveredThroughZxid : lastEventZxid;
-        listener = newListener;
+        listener.set(newListener);
         if (lastEventZxid < 0 ? after < droppedThroughZxid : after <= droppedThroughZxid) {
             deliveredThroughZxid = events.isEmpty() ? deliveredThroughZxid : events.getLast().zxid();
             return new Resume(true, List.of());
@@ -63,8 +74,13 @@ public final class EventJournal {
         return new Resume(false, missed);
     }
 
-    public synchronized void detach(Consumer<TreeChange> oldListener) {
-        if (listener == oldListener) listener = null;
+    /** Marks the end of a batch of appends (every event of the zxids appended so far is in). */
+    synchronized void endBatch() {
+        if (listener.get() instanceof BatchListener b) b.endOfBatch();
+    }
+
+    public void detach(Consumer<TreeChange> oldListener) {
+        listener.compareAndSet(oldListener, null);
     }
 
     public synchronized int size() {

@@ -91,7 +91,10 @@ public final class WatchRegistry {
      */
     public synchronized void dropSession(long sessionId, long zxid) {
         EventJournal j = journals.get(sessionId);
-        if (j != null) j.append(new TreeChange(TreeChange.EventType.None, null, zxid));
+        if (j != null) {
+            j.append(new TreeChange(TreeChange.EventType.None, null, zxid));
+            j.endBatch();
+        }
         dropSession(sessionId);
     }
 
@@ -109,9 +112,13 @@ public final class WatchRegistry {
         journals.remove(sessionId);
     }
 
-    /** Delivers {@code changes} (all from one or more applied transactions, in zxid order). */
+    /**
+     * Delivers {@code changes} (all from one or more applied transactions, in zxid order, every change of a
+     * transaction included), then marks the end of the batch in each journal that got events.
+     */
     public synchronized void dispatch(List<TreeChange> changes) {
         if (watchCount == 0) return;
+        Set<Long> touched = new HashSet<>();
         for (TreeChange change : changes) {
             Set<Long> notified = new HashSet<>();
             switch (change.type()) {
@@ -133,6 +140,11 @@ public final class WatchRegistry {
                     p = Paths.parent(p);
                 }
             }
+            touched.addAll(notified);
+        }
+        for (long s : touched) {
+            EventJournal j = journals.get(s);
+            if (j != null) j.endBatch();
         }
     }
 
