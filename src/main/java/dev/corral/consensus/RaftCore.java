@@ -506,8 +506,10 @@ public final class RaftCore {
     public Ready ready() {
         List<Entry> entries = log.takeUnhanded();
         HardState hs = hardState();
-        // Commit alone is not worth a write; it rides along with term, vote or entries.
-        HardState toPersist = voteChanged() || (!entries.isEmpty() && !hs.equals(lastReadyHardState)) ? hs : null;
+        // Only term and vote must be durable. The commit index rides along when they change: a restarted member
+        // learns the commit point again (a leader by committing an entry of its term), so writing it on every
+        // append would cost a second page per durable write for nothing.
+        HardState toPersist = voteChanged() ? hs : null;
         if (toPersist != null) lastReadyHardState = hs;
         SoftState ss = softState();
         SoftState softChanged = ss.equals(lastReadySoftState) ? null : ss;

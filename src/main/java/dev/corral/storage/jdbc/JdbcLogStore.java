@@ -6,27 +6,48 @@ import dev.corral.storage.LogBase;
 import dev.corral.storage.LogStore;
 import dev.corral.storage.StoredEntry;
 import dev.corral.txn.Checksums;
+import dev.corral.storage.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import org.hibernate.StatelessSession;
 
 /**
- * The log and hard state in a relational database (SQLite or PostgreSQL), through Hibernate.
+ * The log and hard state in a relational database (SQLite or PostgreSQL).
  *
  * <p>Each {@link #write} is one transaction: the suffix it replaces is deleted, the entries are inserted
- * in JDBC batches ({@code StatelessSession.insertMultiple}) and the hard state row is updated; the commit
- * makes all of it durable at once. Checksums are computed here, before the insert, and verified by
- * {@link dev.corral.storage.LogRecovery} after reading. One writer thread; reads may run concurrently.
+ * in one JDBC batch and the hard state row is updated; the commit makes all of it durable at once.
+ * Checksums are computed here, before the insert, and verified by {@link dev.corral.storage.LogRecovery}
+ * after reading. One writer thread; reads may run concurrently.
+ *
+ * <p>The append is the hot path of every write, so it uses plain JDBC on a connection of its own with
+ * prepared statements, outside JTA: measured with {@code bench-storage} on SQLite, that took a commit of
+ * one entry from about 0.35 ms to about 0.15 ms, because the Hibernate path re-translated its HQL update
+ * and opened a session and a JTA transaction on every commit. Everything else (recovery reads,
+ * compaction, the mapping of the other tables) goes through Hibernate ({@link LogRow}, {@link HardStateRow}).
  */
 final class JdbcLogStore implements LogStore {
+    private static final String INSERT = "INSERT INTO corral_log (idx, term, payload, crc) VALUES (?, ?, ?, ?)";
+    private static final String DELETE_FROM = "DELETE FROM corral_log WHERE idx >= ?";
+    private static final String BYTES_FROM = "SELECT COALESCE(SUM(LENGTH(payload)), 0) FROM corral_log WHERE idx >= ?";
+    private static final String UPDATE_HARD_STATE = "UPDATE corral_hard_state SET term = ?, voted_for = ?, commit_index = ? WHERE id = 1";
+
     private final Transactions tx;
+    private final DataSource dataSource;
+    /** The append connection: opened on first write, used only by the writer thread. */
+    private Connection appendConnection;
     private volatile HardState hardState;
     private volatile LogBase base;
     private volatile long lastIndex;
     private volatile long sizeBytes;
 
-    JdbcLogStore(Transactions tx) {
+    JdbcLogStore(Transactions tx, DataSource dataSource) {
         this.tx = tx;
+        this.dataSource = dataSource;
         tx.run("read the hard state", s -> {
             HardStateRow row = s.get(HardStateRow.class, HardStateRow.ID);
             hardState = new HardState(row.term, row.votedFor, row.commitIndex);
@@ -60,19 +81,9 @@ final class JdbcLogStore implements LogStore {
         if (!entries.isEmpty() && (first <= base.index() || first > lastIndex + 1)) {
             throw new IllegalArgumentException("write at " + first + " outside (" + base.index() + ", " + (lastIndex + 1) + "]");
         }
-        List<LogRow> rows = new ArrayList<>(entries.size());
         long bytes = 0;
-        for (Entry e : entries) {
-            rows.add(new LogRow(e.index(), e.term(), e.data(), Checksums.entryCrc(e.index(), e.term(), e.data())));
-            bytes += e.data().length;
-        }
-        long removedBytes = tx.call("append to the log", s -> {
-            long removed = 0;
-            if (!entries.isEmpty() && first <= lastIndex) removed = deleteFrom(s, first);
-            if (!rows.isEmpty()) s.insertMultiple(rows);
-            if (hs != null) updateHardState(s, hs);
-            return removed;
-        });
+        for (Entry e : entries) bytes += e.data().length;
+        long removedBytes = append(hs, entries, !entries.isEmpty() && first <= lastIndex ? first : 0);
         if (hs != null) hardState = hs;
         if (!entries.isEmpty()) {
             lastIndex = entries.getLast().index();
@@ -80,13 +91,74 @@ final class JdbcLogStore implements LogStore {
         }
     }
 
-    private void updateHardState(StatelessSession s, HardState hs) {
-        s.createMutationQuery("update HardStateRow set term = :t, votedFor = :v, commitIndex = :c where id = :id")
-                .setParameter("t", hs.term())
-                .setParameter("v", hs.votedFor())
-                .setParameter("c", hs.commit())
-                .setParameter("id", HardStateRow.ID)
-                .executeUpdate();
+    /** One durable transaction on the append connection; returns the payload bytes of the replaced suffix. */
+    private long append(HardState hs, List<Entry> entries, long replaceFrom) {
+        try {
+            Connection c = appendConnection();
+            // Autocommit is off only for the length of this transaction: the SQLite driver begins the next
+            // transaction as soon as one commits, which in IMMEDIATE mode would hold the write lock between
+            // appends and starve compaction and snapshots.
+            c.setAutoCommit(false);
+            try {
+                long removed = 0;
+                if (replaceFrom > 0) {
+                    try (PreparedStatement q = c.prepareStatement(BYTES_FROM)) {
+                        q.setLong(1, replaceFrom);
+                        try (ResultSet rs = q.executeQuery()) {
+                            removed = rs.next() ? rs.getLong(1) : 0;
+                        }
+                    }
+                    try (PreparedStatement d = c.prepareStatement(DELETE_FROM)) {
+                        d.setLong(1, replaceFrom);
+                        d.executeUpdate();
+                    }
+                }
+                if (!entries.isEmpty()) {
+                    try (PreparedStatement ins = c.prepareStatement(INSERT)) {
+                        for (Entry e : entries) {
+                            ins.setLong(1, e.index());
+                            ins.setLong(2, e.term());
+                            ins.setBytes(3, e.data());
+                            ins.setInt(4, Checksums.entryCrc(e.index(), e.term(), e.data()));
+                            ins.addBatch();
+                        }
+                        ins.executeBatch();
+                    }
+                }
+                if (hs != null) {
+                    try (PreparedStatement u = c.prepareStatement(UPDATE_HARD_STATE)) {
+                        u.setLong(1, hs.term());
+                        u.setInt(2, hs.votedFor());
+                        u.setLong(3, hs.commit());
+                        u.executeUpdate();
+                    }
+                }
+                c.commit();
+                c.setAutoCommit(true);
+                return removed;
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StorageException("database failed to append to the log: " + e.getMessage(), e);
+        }
+    }
+
+    private Connection appendConnection() throws SQLException {
+        if (appendConnection == null) {
+            appendConnection = dataSource.getConnection();
+        }
+        return appendConnection;
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            // The failure being reported matters; the transaction is abandoned either way.
+        }
     }
 
     private static long deleteFrom(StatelessSession s, long fromIndex) {
@@ -145,5 +217,14 @@ final class JdbcLogStore implements LogStore {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        if (appendConnection != null) {
+            try {
+                appendConnection.close();
+            } catch (SQLException e) {
+                // Closing releases the connection to the pool or drops it; nothing is pending.
+            }
+            appendConnection = null;
+        }
+    }
 }

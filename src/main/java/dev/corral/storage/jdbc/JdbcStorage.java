@@ -43,17 +43,16 @@ public final class JdbcStorage implements AutoCloseable {
 
     private final Kind kind;
     private final FileChannel lockChannel;
-    private final FileLock fileLock;
     private final Connection lockConnection;
     private final JdbcLogStore log;
     private final JdbcSnapshotStore snapshots;
 
-    private JdbcStorage(Kind kind, FileChannel lockChannel, FileLock fileLock, Connection lockConnection, Transactions tx) {
+    /** {@code lockChannel} holds the data directory's file lock (SQLite); closing it releases the lock. */
+    private JdbcStorage(Kind kind, FileChannel lockChannel, Connection lockConnection, Transactions tx, DataSource dataSource) {
         this.kind = kind;
         this.lockChannel = lockChannel;
-        this.fileLock = lockChannel == null ? null : fileLock;
         this.lockConnection = lockConnection;
-        this.log = new JdbcLogStore(tx);
+        this.log = new JdbcLogStore(tx, dataSource);
         this.snapshots = new JdbcSnapshotStore(tx, SnapshotStore.CHUNK_BYTES);
     }
 
@@ -84,7 +83,7 @@ public final class JdbcStorage implements AutoCloseable {
             flyway.migrate();
             Transactions tx = new Transactions(sessions, tm);
             claimOwnership(tx, nodeId, nowMs, location);
-            return new JdbcStorage(kind, channel, lock, lockConnection, tx);
+            return new JdbcStorage(kind, channel, lockConnection, tx, dataSource);
         } catch (IOException | SQLException e) {
             release(channel, lockConnection);
             throw new StorageException("cannot open storage at " + location + ": " + e.getMessage(), e);
