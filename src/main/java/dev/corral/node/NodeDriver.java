@@ -52,6 +52,7 @@ import org.jboss.logging.Logger;
 public final class NodeDriver implements Corral, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NodeDriver.class);
     private static final int DRAIN_MAX = 4096;
+    private static final int SNAPSHOT_ATTEMPTS_MAX = 8;
 
     /** How the driver is set up; built from configuration at the edge. */
     public record Settings(RaftConfig raft, long tickMs, Prep.Limits limits, int reapIntervalTicks, long snapshotEveryEntries,
@@ -68,6 +69,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private record Persisted(long index, long term) implements Event {}
 
     private record SnapshotDone(SnapshotMeta meta) implements Event {}
+
+    private record SnapshotFailed(long index, Throwable cause) implements Event {}
 
     private record Failed(String what, Throwable cause) implements Event {}
 
@@ -104,6 +107,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private long lastSnapshotIndex;
     private long bytesSinceSnapshot;
     private boolean snapshotInFlight;
+    private int snapshotFailures;
+    private long nextSnapshotAttemptNanos;
     private int lastLeader;
 
     public NodeDriver(Settings settings, LogStore log, SnapshotStore snapshots, NodeMetrics metrics, LongSupplier wallClockMs,
@@ -257,6 +262,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
                     || (!replica.isLeader() && state.session(t.sessionId()) != null));
             case Persisted p -> replica.persisted(p.index(), p.term());
             case SnapshotDone d -> onSnapshotDone(d.meta());
+            case SnapshotFailed f -> onSnapshotFailed(f.index(), f.cause());
             case Failed f -> throw new IllegalStateException(f.what(), f.cause());
         }
     }
@@ -328,7 +334,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private void maybeSnapshot() {
         TreeState s = state;
         long since = s.lastZxid() - lastSnapshotIndex;
-        if (snapshotInFlight || since <= 0) return;
+        if (snapshotInFlight || since <= 0 || System.nanoTime() - nextSnapshotAttemptNanos < 0) return;
         if (since < settings.snapshotEveryEntries() && bytesSinceSnapshot < settings.snapshotEveryBytes()) return;
         long index = s.lastZxid();
         long term = replica.termAt(index);
@@ -353,18 +359,38 @@ public final class NodeDriver implements Corral, AutoCloseable {
                     s.nodeCount(), meta.sizeBytes(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             inbox.put(new SnapshotDone(meta));
         } catch (Throwable t) {
-            if (w != null) w.abort();
-            LOG.errorf(t, "node %d: snapshot at zxid %d failed", settings.raft().id(), index);
             try {
-                inbox.put(new Failed("snapshot at zxid " + index + " failed", t));
+                if (w != null) w.abort();
+            } catch (RuntimeException e) {
+                t.addSuppressed(e);
+            }
+            try {
+                inbox.put(new SnapshotFailed(index, t));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
+    /**
+     * Snapshots are not on the commit path, so a failed one is retried with backoff while the node keeps
+     * serving (its log just grows); only a storage that keeps failing stops the node.
+     */
+    private void onSnapshotFailed(long index, Throwable cause) {
+        snapshotInFlight = false;
+        snapshotFailures++;
+        if (snapshotFailures >= SNAPSHOT_ATTEMPTS_MAX) {
+            throw new IllegalStateException(snapshotFailures + " snapshots in a row failed, the last at zxid " + index, cause);
+        }
+        long backoffMs = Math.min(60_000, 1000L << (snapshotFailures - 1));
+        nextSnapshotAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
+        LOG.warnf(cause, "node %d: snapshot at zxid %d failed (%d in a row); retrying in %d ms", settings.raft().id(), index,
+                snapshotFailures, backoffMs);
+    }
+
     private void onSnapshotDone(SnapshotMeta meta) {
         snapshotInFlight = false;
+        snapshotFailures = 0;
         lastSnapshotIndex = meta.index();
         long compactTo = meta.index() - settings.keepEntries();
         if (compactTo > log.base().index()) {
