@@ -26,7 +26,8 @@ public final class StorageConfigSource implements ConfigSourceFactory {
      * compaction) cannot upgrade its read snapshot once the other has committed; SQLite then fails it at once
      * with SQLITE_BUSY, without waiting. With IMMEDIATE the busy wait covers that case too.
      */
-    static final String SQLITE_OPTIONS = "journal_mode=WAL&synchronous=FULL&busy_timeout=30000&transaction_mode=IMMEDIATE";
+    static final String SQLITE_OPTIONS = "journal_mode=WAL&synchronous=FULL&busy_timeout=30000&transaction_mode=IMMEDIATE"
+            + "&journal_size_limit=67108864";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {

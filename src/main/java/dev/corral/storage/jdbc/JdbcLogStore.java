@@ -93,6 +93,15 @@ final class JdbcLogStore implements LogStore {
 
     /** One durable transaction on the append connection; returns the payload bytes of the replaced suffix. */
     private long append(HardState hs, List<Entry> entries, long replaceFrom) {
+        if (tx.gate != null) tx.gate.lock();
+        try {
+            return appendUngated(hs, entries, replaceFrom);
+        } finally {
+            if (tx.gate != null) tx.gate.unlock();
+        }
+    }
+
+    private long appendUngated(HardState hs, List<Entry> entries, long replaceFrom) {
         try {
             Connection c = appendConnection();
             // Autocommit is off only for the length of this transaction: the SQLite driver begins the next

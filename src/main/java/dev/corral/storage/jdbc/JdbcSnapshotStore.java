@@ -19,6 +19,8 @@ import java.util.Optional;
  * visible. Reading streams one chunk at a time.
  */
 final class JdbcSnapshotStore implements SnapshotStore {
+    private static final int DELETE_CHUNKS_PER_TRANSACTION = 8;
+
     private final Transactions tx;
     private final int chunkBytes;
 
@@ -30,9 +32,11 @@ final class JdbcSnapshotStore implements SnapshotStore {
     @Override
     public synchronized Writer begin(long index, long term) {
         long id = tx.call("start a snapshot", s -> {
-            Long max = s.createSelectionQuery("select max(id) from SnapshotRow", Long.class).getSingleResult();
+            // Chunks may outlive their row for a moment (see deleteSnapshot): never reuse their id.
+            Long maxRow = s.createSelectionQuery("select max(id) from SnapshotRow", Long.class).getSingleResult();
+            Long maxChunk = s.createSelectionQuery("select max(snapshotId) from SnapshotChunkRow", Long.class).getSingleResult();
             SnapshotRow row = new SnapshotRow();
-            row.id = (max == null ? 0 : max) + 1;
+            row.id = Math.max(maxRow == null ? 0 : maxRow, maxChunk == null ? 0 : maxChunk) + 1;
             row.lastIndex = index;
             row.lastTerm = term;
             row.complete = false;
@@ -146,17 +150,33 @@ final class JdbcSnapshotStore implements SnapshotStore {
         List<Long> doomed = tx.call("find old snapshots", s -> {
             List<Long> ids = new ArrayList<>(s.createSelectionQuery("select id from SnapshotRow where complete = false", Long.class)
                     .getResultList());
+            // Chunks whose snapshot row is gone: a delete that a crash interrupted.
+            ids.addAll(s.createSelectionQuery("select distinct c.snapshotId from SnapshotChunkRow c"
+                    + " where not exists (select 1 from SnapshotRow r where r.id = c.snapshotId)", Long.class).getResultList());
             for (int i = keep; i < complete.size(); i++) ids.add(complete.get(i).id());
             return ids;
         });
         for (long id : doomed) deleteSnapshot(id);
     }
 
+    /**
+     * Deletes a snapshot a few chunks per transaction: one transaction for a 200 MB snapshot would hold
+     * SQLite's write lock, and so every log append, for as long as it takes. The metadata row goes first, so
+     * a crash part way leaves only orphan chunks, which {@link #retain} removes later.
+     */
     private void deleteSnapshot(long id) {
-        tx.run("delete a snapshot", s -> {
-            s.createMutationQuery("delete from SnapshotChunkRow where snapshotId = :id").setParameter("id", id).executeUpdate();
-            s.createMutationQuery("delete from SnapshotRow where id = :id").setParameter("id", id).executeUpdate();
-        });
+        tx.run("delete a snapshot", s -> s.createMutationQuery("delete from SnapshotRow where id = :id").setParameter("id", id)
+                .executeUpdate());
+        while (true) {
+            int deleted = tx.call("delete snapshot chunks", s -> {
+                Integer max = s.createSelectionQuery("select max(seq) from SnapshotChunkRow where snapshotId = :id", Integer.class)
+                        .setParameter("id", id).getSingleResult();
+                if (max == null) return 0;
+                return s.createMutationQuery("delete from SnapshotChunkRow where snapshotId = :id and seq > :from")
+                        .setParameter("id", id).setParameter("from", max - DELETE_CHUNKS_PER_TRANSACTION).executeUpdate();
+            });
+            if (deleted == 0) return;
+        }
     }
 
     @Override

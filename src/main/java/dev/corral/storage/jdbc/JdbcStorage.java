@@ -46,6 +46,7 @@ public final class JdbcStorage implements AutoCloseable {
     private final Connection lockConnection;
     private final JdbcLogStore log;
     private final JdbcSnapshotStore snapshots;
+    private final SqliteCheckpointer checkpointer;
 
     /** {@code lockChannel} holds the data directory's file lock (SQLite); closing it releases the lock. */
     private JdbcStorage(Kind kind, FileChannel lockChannel, Connection lockConnection, Transactions tx, DataSource dataSource) {
@@ -54,6 +55,7 @@ public final class JdbcStorage implements AutoCloseable {
         this.lockConnection = lockConnection;
         this.log = new JdbcLogStore(tx, dataSource);
         this.snapshots = new JdbcSnapshotStore(tx, SnapshotStore.CHUNK_BYTES);
+        this.checkpointer = kind == Kind.SQLITE ? new SqliteCheckpointer(dataSource) : null;
     }
 
     /**
@@ -81,7 +83,7 @@ public final class JdbcStorage implements AutoCloseable {
             }
             refuseNewerSchema(flyway, location);
             flyway.migrate();
-            Transactions tx = new Transactions(sessions, tm);
+            Transactions tx = new Transactions(sessions, tm, kind == Kind.SQLITE);
             claimOwnership(tx, nodeId, nowMs, location);
             return new JdbcStorage(kind, channel, lockConnection, tx, dataSource);
         } catch (IOException | SQLException e) {
@@ -167,6 +169,7 @@ public final class JdbcStorage implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkpointer != null) checkpointer.close();
         log.close();
         snapshots.close();
         release(lockChannel, lockConnection);
