@@ -102,6 +102,29 @@ public final class Replica<T> {
         core.persisted(index, term);
     }
 
+    /**
+     * Steps an {@link Message.InstallSnapshot} whose bytes the driver has fetched from the sender and decoded
+     * into {@code snapshot} (the state after applying every entry up to {@code m.index()}). Returns true if the
+     * core replaced its log by the snapshot: the committed state is then {@code snapshot}, and the driver must
+     * store the snapshot and reset its log store to it ({@code index}, {@code snapshotTerm}) before it sends
+     * the messages of the next {@link #process} output, which acknowledge the install. Returns false if the
+     * message was stale or this log already holds the snapshot's last entry; the state is then unchanged.
+     *
+     * <p>Requests waiting for entries the snapshot covers are dropped: this node never applies those entries
+     * itself, so it cannot tell how they ended; the driver's request timeout answers them.
+     */
+    public boolean installSnapshot(Message.InstallSnapshot m, TreeState snapshot) {
+        if (snapshot.lastZxid() != m.index()) {
+            throw new IllegalArgumentException("snapshot at zxid " + snapshot.lastZxid() + " offered for an install at " + m.index());
+        }
+        core.step(m);
+        boolean restored = core.firstIndex() == m.index() + 1 && committed.lastZxid() < m.index();
+        if (!restored) return false;
+        committed = snapshot;
+        waiting.headMap(m.index(), true).clear();
+        return true;
+    }
+
     /** A heartbeat for a session; returns false if this node cannot vouch for it (not leader or unknown). */
     public boolean touchSession(long sessionId, long nowMs) {
         return speculative != null && sessions.touch(sessionId, nowMs);
@@ -272,6 +295,11 @@ public final class Replica<T> {
 
     public long lastIndex() {
         return core.lastIndex();
+    }
+
+    /** The first index still held in the log; entries before it are covered by the newest snapshot. */
+    public long firstIndex() {
+        return core.firstIndex();
     }
 
     public long termAt(long index) {
