@@ -64,8 +64,13 @@ public final class Replica<T> {
     private final TreeMap<Long, List<Waiter<T>>> waiting = new TreeMap<>();
     private final List<Completion<T>> completions = new ArrayList<>();
     private TreeState committed;
-    /** The leader's state including every proposed entry; null when not leading. */
+    /**
+     * The leader's state including every proposed entry; null when not leading. Valid only while the core leads
+     * {@link #speculativeTerm}: the core changes role inside {@link #step} and {@link #tick}, and a driver may
+     * feed several inputs before it calls {@link #process}, so every use first calls {@link #followCoreRole}.
+     */
     private TreeState speculative;
+    private long speculativeTerm;
     private long nowMs;
     private int ticksSinceReap;
 
@@ -84,6 +89,7 @@ public final class Replica<T> {
     public void tick(long nowMs) {
         this.nowMs = nowMs;
         core.tick();
+        followCoreRole();
         if (speculative == null) return;
         for (long id : sessions.expired(nowMs)) {
             proposeInternal(new Op.CloseSession(id));
@@ -127,6 +133,7 @@ public final class Replica<T> {
 
     /** A heartbeat for a session; returns false if this node cannot vouch for it (not leader or unknown). */
     public boolean touchSession(long sessionId, long nowMs) {
+        followCoreRole();
         return speculative != null && sessions.touch(sessionId, nowMs);
     }
 
@@ -136,6 +143,7 @@ public final class Replica<T> {
      */
     public void submit(Op op, Caller caller, long nowMs, T token) {
         this.nowMs = Math.max(this.nowMs, nowMs);
+        followCoreRole();
         if (speculative == null) {
             completions.add(new Completion<>(token, notLeader()));
             return;
@@ -153,6 +161,7 @@ public final class Replica<T> {
 
     /** Completes {@code token} once everything proposed so far is applied (ZooKeeper's sync). */
     public void sync(T token) {
+        followCoreRole();
         if (speculative == null) {
             completions.add(new Completion<>(token, notLeader()));
             return;
@@ -220,7 +229,7 @@ public final class Replica<T> {
             changes = new ArrayList<>();
             for (Entry e : ready.committed()) applyEntry(e, changes);
             core.advance(ready);
-            if (ready.softState() != null) onRoleChange(ready.softState());
+            followCoreRole();
         }
         List<Completion<T>> done = completions.isEmpty() ? List.of() : List.copyOf(completions);
         completions.clear();
@@ -258,20 +267,31 @@ public final class Replica<T> {
         }
     }
 
-    private void onRoleChange(SoftState soft) {
-        if (soft.role() == Role.LEADER && speculative == null) {
+    /**
+     * Brings the speculative state in line with the core's current role and term. A leadership that has ended
+     * takes its speculative state with it: its unapplied proposals may already be gone from the log, and a
+     * request validated against them could be refused for a change that never happens. A new leadership, even
+     * one that follows another of this node's without a {@link #process} in between, starts from the committed
+     * state and the log as it is now.
+     */
+    private void followCoreRole() {
+        SoftState soft = core.softState();
+        boolean leading = soft.role() == Role.LEADER;
+        if (speculative != null && (!leading || soft.term() != speculativeTerm)) {
+            speculative = null;
+            sessions.reset(Map.of(), nowMs);
+        }
+        if (leading && speculative == null) {
             TreeState s = committed;
             for (Entry e : core.entries(committed.lastZxid() + 1, core.lastIndex())) {
                 TxnRecord record = e.isNoop() ? new TxnRecord(0, new Txn.Noop()) : TxnCodec.decode(e.data());
                 s = apply.apply(s, e.index(), record).state();
             }
             speculative = s;
+            speculativeTerm = soft.term();
             Map<Long, Integer> timeouts = new HashMap<>();
             for (SessionEntry se : s.sessions()) timeouts.put(se.id(), se.timeoutMs());
             sessions.reset(timeouts, nowMs);
-        } else if (soft.role() != Role.LEADER && speculative != null) {
-            speculative = null;
-            sessions.reset(Map.of(), nowMs);
         }
     }
 
@@ -285,8 +305,9 @@ public final class Replica<T> {
         return core.softState();
     }
 
+    /** True if the core leads now; requests submitted now are validated and proposed here. */
     public boolean isLeader() {
-        return speculative != null;
+        return core.role() == Role.LEADER;
     }
 
     public long commitIndex() {

@@ -1,20 +1,65 @@
 package dev.corral.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corral.consensus.Message;
 import dev.corral.consensus.Role;
+import dev.corral.node.Outcome;
 import dev.corral.tree.Caller;
 import dev.corral.tree.CreateMode;
 import dev.corral.tree.Op;
 import dev.corral.txn.Acl;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Scripted scenarios for bugs the simulation found, so that they stay fixed whatever the seeds do. */
 class SimScriptedTest {
     private static Op create(String path) {
         return new Op.Create(path, new byte[] {1}, Acl.OPEN, CreateMode.PERSISTENT, -1);
+    }
+
+    /**
+     * A leader deposed by an append from its successor, before its driver calls process(), must not validate
+     * requests against its old speculative state: that state holds its proposals the successor has just
+     * overwritten, and a refusal computed from it would be released once the successor's entry at the barrier
+     * commits (found by the simulation as a refusal that validation against the committed state contradicts).
+     */
+    @Test
+    void aDeposedLeaderDoesNotRefuseRequestsFromItsLostProposalsBeforeItsDriverProcesses() {
+        ScriptedCluster c = new ScriptedCluster(3);
+        c.tickUntil(1, Role.PRE_CANDIDATE);
+        c.exchange(m -> true);
+        assertEquals(Role.LEADER, c.node(1).softState().role());
+        c.exchange(m -> true);
+        // Node 1 proposes /x, but the proposal never leaves it.
+        c.node(1).submit(create("/x"), Caller.ANONYMOUS, c.now(), "lost");
+        c.process(1);
+        c.drop(ScriptedCluster.from(1));
+        // Node 2 takes over with node 3 and commits its own entry at the same index.
+        c.tickQuietly(3, 10);
+        c.tickUntil(2, Role.PRE_CANDIDATE);
+        c.drop(ScriptedCluster.to(1));
+        c.exchange(ScriptedCluster.between(Set.of(2, 3)));
+        assertEquals(Role.LEADER, c.node(2).softState().role());
+        c.exchange(ScriptedCluster.between(Set.of(2, 3)));
+        // Node 1 hears from the new leader; its driver has not processed yet when a client asks it to create /x.
+        c.deliver(m -> m.from() == 2 && m.to() == 1);
+        c.node(2).tick(c.now() + 10);
+        c.process(2);
+        c.deliver(m -> m.from() == 2 && m.to() == 1);
+        c.node(1).submit(create("/x"), Caller.ANONYMOUS, c.now(), "again");
+        c.process(1);
+        c.exchange(m -> true);
+        for (int i = 0; i < 5; i++) {
+            c.node(2).tick(c.now() + 10 * (i + 2));
+            c.process(2);
+            c.exchange(m -> true);
+        }
+        assertNull(c.node(1).committed().find("/x"), "/x was never committed");
+        Outcome o = c.outcomes.get("again");
+        assertTrue(!(o instanceof Outcome.Refused), "node 1 refused create /x although /x does not exist: " + o);
     }
 
     /**

@@ -28,6 +28,7 @@ class SimulationTest {
      * the scripted tests in {@link SimScriptedTest} guard for good.
      */
     private static final Map<SimOptions.Scenario, List<Long>> FOUND_BUGS = Map.of(
+            SimOptions.Scenario.CLUSTER3, List.of(170L),
             SimOptions.Scenario.CLUSTER5, List.of(819L, 1814L));
     private static final int FRESH_SEEDS = 3;
 
