@@ -371,10 +371,18 @@ public final class RaftCore {
             return;
         }
         if (!log.matches(a.prevIndex(), a.prevTerm())) {
-            long hint = Math.min(a.prevIndex() - 1, log.lastIndex());
-            // Skip back over the whole conflicting term so that the leader probes once per term, not per entry.
-            long conflictTerm = log.term(hint);
-            while (hint > log.committed && conflictTerm > 0 && log.term(hint) == conflictTerm) hint--;
+            long hint;
+            if (a.prevIndex() > log.lastIndex()) {
+                // Our log is only shorter: all of it may match, so the leader should continue right after it. Hinting
+                // lower would be wrong: the leader takes a hint below what it knows we match for a stale rejection
+                // and ignores it, and keeps streaming entries past our end.
+                hint = log.lastIndex();
+            } else {
+                // Entry prevIndex conflicts: skip back over its whole term, so that the leader probes once per term.
+                long conflictTerm = log.term(a.prevIndex());
+                hint = a.prevIndex() - 1;
+                while (hint > log.committed && log.term(hint) == conflictTerm) hint--;
+            }
             send(new Message.AppendResponse(config.id(), a.from(), term, false, Math.max(hint, log.committed)));
             return;
         }

@@ -17,7 +17,10 @@ import java.util.List;
  *   <li>call {@link RaftCore#advance(Ready)}.</li>
  * </ol>
  * Readys may be pipelined: the driver may take the next Ready before the previous write is durable, as long
- * as writes happen in Ready order.
+ * as writes happen in Ready order, and a Ready's messages are sent only once its own write and the writes of
+ * every earlier Ready are durable. A Ready with nothing to persist may still carry messages that depend on an
+ * earlier Ready's write: a repeated append is acknowledged again, and an acknowledgement may cover entries
+ * handed out before.
  */
 public record Ready(HardState hardState, List<Entry> entries, List<Message> messages, List<Entry> committed,
         SoftState softState) {

@@ -26,13 +26,16 @@
  *   <li><b>State machine safety</b> — committed entries never change. A follower refuses, by throwing, to
  *       truncate at or below its commit index; members apply only committed entries that are durable
  *       locally ({@code RaftLog.takeApplicable}), in index order.</li>
- *   <li><b>Durability before acknowledgement</b> — an append acknowledgement is produced in the same Ready
- *       as the entries it acknowledges and is therefore sent only after they are durable.</li>
+ *   <li><b>Durability before acknowledgement</b> — an append acknowledgement is produced in the Ready that
+ *       hands out the entries it acknowledges or in a later one (a repeated append is acknowledged again), and
+ *       the driver sends a Ready's messages only once the writes of that Ready and of every earlier one are
+ *       durable; so it is sent only after the entries are durable.</li>
  * </ol>
  * Liveness is helped, not guaranteed: randomized election timeouts, pre-vote (a partitioned member cannot
  * inflate terms), leader stickiness (members that hear from a leader ignore candidates) and check-quorum
  * (a leader cut off from a majority steps down).
  *
- * <p>The deterministic simulation tests check invariants 1, 3 and 4 after every step.
+ * <p>The deterministic simulation ({@code dev.corral.sim.Invariants} in the tests) checks invariants 1, 3 and 4
+ * after every step, and 5 as its consequence: every committed entry is durable on a quorum of disks.
  */
 package dev.corral.consensus;

@@ -65,8 +65,13 @@ public final class Replica<T> {
     private final TreeMap<Long, List<Waiter<T>>> waiting = new TreeMap<>();
     private final List<Completion<T>> completions = new ArrayList<>();
     private TreeState committed;
-    /** The leader's state including every proposed entry; null when not leading. */
+    /**
+     * The leader's state including every proposed entry; null when not leading. Valid only while the core leads
+     * {@link #speculativeTerm}: the core changes role inside {@link #step} and {@link #tick}, and a driver may
+     * feed several inputs before it calls {@link #process}, so every use first calls {@link #followCoreRole}.
+     */
     private TreeState speculative;
+    private long speculativeTerm;
     private long nowMs;
     private int ticksSinceReap;
 
@@ -85,6 +90,7 @@ public final class Replica<T> {
     public void tick(long nowMs) {
         this.nowMs = nowMs;
         core.tick();
+        followCoreRole();
         if (speculative == null) return;
         for (long id : sessions.expired(nowMs)) {
             proposeInternal(new Op.CloseSession(id));
@@ -103,8 +109,32 @@ public final class Replica<T> {
         core.persisted(index, term);
     }
 
+    /**
+     * Steps an {@link Message.InstallSnapshot} whose bytes the driver has fetched from the sender and decoded
+     * into {@code snapshot} (the state after applying every entry up to {@code m.index()}). Returns true if the
+     * core replaced its log by the snapshot: the committed state is then {@code snapshot}, and the driver must
+     * store the snapshot and reset its log store to it ({@code index}, {@code snapshotTerm}) before it sends
+     * the messages of the next {@link #process} output, which acknowledge the install. Returns false if the
+     * message was stale or this log already holds the snapshot's last entry; the state is then unchanged.
+     *
+     * <p>Requests waiting for entries the snapshot covers are dropped: this node never applies those entries
+     * itself, so it cannot tell how they ended; the driver's request timeout answers them.
+     */
+    public boolean installSnapshot(Message.InstallSnapshot m, TreeState snapshot) {
+        if (snapshot.lastZxid() != m.index()) {
+            throw new IllegalArgumentException("snapshot at zxid " + snapshot.lastZxid() + " offered for an install at " + m.index());
+        }
+        core.step(m);
+        boolean restored = core.firstIndex() == m.index() + 1 && committed.lastZxid() < m.index();
+        if (!restored) return false;
+        committed = snapshot;
+        waiting.headMap(m.index(), true).clear();
+        return true;
+    }
+
     /** A heartbeat for a session; returns false if this node cannot vouch for it (not leader or unknown). */
     public boolean touchSession(long sessionId, long nowMs) {
+        followCoreRole();
         return speculative != null && sessions.touch(sessionId, nowMs);
     }
 
@@ -114,6 +144,7 @@ public final class Replica<T> {
      */
     public void submit(Op op, Caller caller, long nowMs, T token) {
         this.nowMs = Math.max(this.nowMs, nowMs);
+        followCoreRole();
         if (speculative == null) {
             completions.add(new Completion<>(token, notLeader()));
             return;
@@ -131,6 +162,7 @@ public final class Replica<T> {
 
     /** Completes {@code token} once everything proposed so far is applied (ZooKeeper's sync). */
     public void sync(T token) {
+        followCoreRole();
         if (speculative == null) {
             completions.add(new Completion<>(token, notLeader()));
             return;
@@ -199,7 +231,7 @@ public final class Replica<T> {
             changes = new ArrayList<>();
             for (Entry e : ready.committed()) applyEntry(e, changes, closed);
             core.advance(ready);
-            if (ready.softState() != null) onRoleChange(ready.softState());
+            followCoreRole();
         }
         List<Completion<T>> done = completions.isEmpty() ? List.of() : List.copyOf(completions);
         completions.clear();
@@ -238,20 +270,31 @@ public final class Replica<T> {
         }
     }
 
-    private void onRoleChange(SoftState soft) {
-        if (soft.role() == Role.LEADER && speculative == null) {
+    /**
+     * Brings the speculative state in line with the core's current role and term. A leadership that has ended
+     * takes its speculative state with it: its unapplied proposals may already be gone from the log, and a
+     * request validated against them could be refused for a change that never happens. A new leadership, even
+     * one that follows another of this node's without a {@link #process} in between, starts from the committed
+     * state and the log as it is now.
+     */
+    private void followCoreRole() {
+        SoftState soft = core.softState();
+        boolean leading = soft.role() == Role.LEADER;
+        if (speculative != null && (!leading || soft.term() != speculativeTerm)) {
+            speculative = null;
+            sessions.reset(Map.of(), nowMs);
+        }
+        if (leading && speculative == null) {
             TreeState s = committed;
             for (Entry e : core.entries(committed.lastZxid() + 1, core.lastIndex())) {
                 TxnRecord record = e.isNoop() ? new TxnRecord(0, new Txn.Noop()) : TxnCodec.decode(e.data());
                 s = apply.apply(s, e.index(), record).state();
             }
             speculative = s;
+            speculativeTerm = soft.term();
             Map<Long, Integer> timeouts = new HashMap<>();
             for (SessionEntry se : s.sessions()) timeouts.put(se.id(), se.timeoutMs());
             sessions.reset(timeouts, nowMs);
-        } else if (soft.role() != Role.LEADER && speculative != null) {
-            speculative = null;
-            sessions.reset(Map.of(), nowMs);
         }
     }
 
@@ -265,8 +308,9 @@ public final class Replica<T> {
         return core.softState();
     }
 
+    /** True if the core leads now; requests submitted now are validated and proposed here. */
     public boolean isLeader() {
-        return speculative != null;
+        return core.role() == Role.LEADER;
     }
 
     public long commitIndex() {
@@ -275,6 +319,11 @@ public final class Replica<T> {
 
     public long lastIndex() {
         return core.lastIndex();
+    }
+
+    /** The first index still held in the log; entries before it are covered by the newest snapshot. */
+    public long firstIndex() {
+        return core.firstIndex();
     }
 
     public long termAt(long index) {

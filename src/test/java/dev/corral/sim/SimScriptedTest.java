@@ -1,0 +1,101 @@
+package dev.corral.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corral.consensus.Message;
+import dev.corral.consensus.Role;
+import dev.corral.node.Outcome;
+import dev.corral.tree.Caller;
+import dev.corral.tree.CreateMode;
+import dev.corral.tree.Op;
+import dev.corral.txn.Acl;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Scripted scenarios for bugs the simulation found, so that they stay fixed whatever the seeds do. */
+class SimScriptedTest {
+    private static Op create(String path) {
+        return new Op.Create(path, new byte[] {1}, Acl.OPEN, CreateMode.PERSISTENT, -1);
+    }
+
+    /**
+     * A leader deposed by an append from its successor, before its driver calls process(), must not validate
+     * requests against its old speculative state: that state holds its proposals the successor has just
+     * overwritten, and a refusal computed from it would be released once the successor's entry at the barrier
+     * commits (found by the simulation as a refusal that validation against the committed state contradicts).
+     */
+    @Test
+    void aDeposedLeaderDoesNotRefuseRequestsFromItsLostProposalsBeforeItsDriverProcesses() {
+        ScriptedCluster c = new ScriptedCluster(3);
+        c.tickUntil(1, Role.PRE_CANDIDATE);
+        c.exchange(m -> true);
+        assertEquals(Role.LEADER, c.node(1).softState().role());
+        c.exchange(m -> true);
+        // Node 1 proposes /x, but the proposal never leaves it.
+        c.node(1).submit(create("/x"), Caller.ANONYMOUS, c.now(), "lost");
+        c.process(1);
+        c.drop(ScriptedCluster.from(1));
+        // Node 2 takes over with node 3 and commits its own entry at the same index.
+        c.tickQuietly(3, 10);
+        c.tickUntil(2, Role.PRE_CANDIDATE);
+        c.drop(ScriptedCluster.to(1));
+        c.exchange(ScriptedCluster.between(Set.of(2, 3)));
+        assertEquals(Role.LEADER, c.node(2).softState().role());
+        c.exchange(ScriptedCluster.between(Set.of(2, 3)));
+        // Node 1 hears from the new leader; its driver has not processed yet when a client asks it to create /x.
+        c.deliver(m -> m.from() == 2 && m.to() == 1);
+        c.node(2).tick(c.now() + 10);
+        c.process(2);
+        c.deliver(m -> m.from() == 2 && m.to() == 1);
+        c.node(1).submit(create("/x"), Caller.ANONYMOUS, c.now(), "again");
+        c.process(1);
+        c.exchange(m -> true);
+        for (int i = 0; i < 5; i++) {
+            c.node(2).tick(c.now() + 10 * (i + 2));
+            c.process(2);
+            c.exchange(m -> true);
+        }
+        assertNull(c.node(1).committed().find("/x"), "/x was never committed");
+        Outcome o = c.outcomes.get("again");
+        assertTrue(!(o instanceof Outcome.Refused), "node 1 refused create /x although /x does not exist: " + o);
+    }
+
+    /**
+     * When an append starts beyond the end of a follower's log, the follower must answer with its last index, not
+     * its commit point: a leader that streams entries takes a hint below what it knows the follower matches for a
+     * stale rejection, ignores it, and keeps streaming past the follower's end (found by the simulation as a
+     * cluster that commits a few entries per second, or none, after one lost append).
+     */
+    @Test
+    void aLeaderResendsTheMissingEntriesWhenAFollowerRejectsAnAppendBeyondItsLog() {
+        ScriptedCluster c = new ScriptedCluster(3);
+        c.tickUntil(1, Role.PRE_CANDIDATE);
+        c.exchange(m -> true);
+        c.exchange(m -> true);
+        // Node 2 stores and acknowledges two entries but never hears that they committed.
+        c.node(1).submit(create("/a"), Caller.ANONYMOUS, c.now(), "a");
+        c.node(1).submit(create("/b"), Caller.ANONYMOUS, c.now(), "b");
+        c.process(1);
+        c.exchange(m -> m.to() == 2 && m instanceof Message.Append ap && !ap.entries().isEmpty()
+                || m.from() == 2 || m.to() == 3 || m.from() == 3);
+        c.drop(ScriptedCluster.to(2));
+        long matched = c.node(2).lastIndex();
+        assertEquals(c.node(1).lastIndex(), matched);
+        // The next append to node 2 is lost; the one after it arrives and is rejected.
+        c.node(1).submit(create("/c"), Caller.ANONYMOUS, c.now(), "c");
+        c.process(1);
+        c.drop(ScriptedCluster.to(2));
+        c.node(1).submit(create("/d"), Caller.ANONYMOUS, c.now(), "d");
+        c.process(1);
+        c.drop(m -> m.to() != 2);
+        c.deliver(ScriptedCluster.to(2));
+        c.process(2);
+        c.deliver(ScriptedCluster.from(2));
+        c.process(1);
+        boolean resent = c.inFlight.stream().anyMatch(m -> m.to() == 2 && m instanceof Message.Append ap
+                && ap.prevIndex() == matched && !ap.entries().isEmpty());
+        assertTrue(resent, "after the rejection, the leader did not resend from index " + (matched + 1) + ": " + c.inFlight);
+    }
+}

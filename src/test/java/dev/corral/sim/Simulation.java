@@ -1,0 +1,458 @@
+package dev.corral.sim;
+
+import dev.corral.consensus.Entry;
+import dev.corral.consensus.Message;
+import dev.corral.consensus.RaftConfig;
+import dev.corral.consensus.Role;
+import dev.corral.consensus.SoftState;
+import dev.corral.node.Outcome;
+import dev.corral.node.Replica;
+import dev.corral.tree.Caller;
+import dev.corral.tree.CreateMode;
+import dev.corral.tree.Op;
+import dev.corral.tree.Prep;
+import dev.corral.txn.Acl;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+
+/**
+ * One deterministic run: a cluster of {@link SimNode}s, a {@link SimNetwork}, simulated disks and clock, and
+ * clients, all driven by one seeded generator through a queue of timed events. A step is one event; the
+ * {@link Invariants} run after every step. The run has two phases: faults (loss, delay, duplication,
+ * partitions, crashes with lost and torn writes) and then liveness, in which the network heals, every node
+ * restarts, and the cluster must elect a leader, commit a new write and bring every node to the same applied
+ * index within a bound. Same seed, same run: every choice comes from the generator, events at the same
+ * time run in the order they were scheduled, and nothing iterates a hash-ordered collection.
+ */
+final class Simulation implements SimNode.Env {
+    /** What a run reports. {@code traceHash} covers every event, applied entry and client outcome. */
+    record Result(long seed, long traceHash, long steps, long simMs, String summary) {}
+
+    private record Scheduled(long at, long seq, SimEvent event) {}
+
+    private static final int TREE_CHECK_TICKS = 10;
+    private static final long PROBE_TIMEOUT_MS = 2_000;
+
+    final long seed;
+    final SimOptions options;
+    private final SplittableRandom rng;
+    private final PriorityQueue<Scheduled> queue =
+            new PriorityQueue<>(Comparator.comparingLong(Scheduled::at).thenComparingLong(Scheduled::seq));
+    private final SimNode[] nodes;
+    private final SimNetwork network;
+    private final Workload workload;
+    private final Invariants invariants;
+    private final Trace trace = new Trace();
+    private final BitSet completedRequests = new BitSet();
+    private long now;
+    private long seq;
+    private long steps;
+    private int partitions;
+    private boolean settling;
+    private long healAt = Long.MAX_VALUE;
+    private Workload.Request probe;
+    private long probeZxid = -1;
+    private int probeAttempts;
+    private boolean finished;
+    private long crashes;
+    private long tornCrashes;
+    private long tailsCut;
+    private long snapshotsTaken;
+    private long snapshotsInstalled;
+
+    Simulation(SimOptions.Scenario scenario, long seed) {
+        this(scenario, seed, SimNode.Sabotage.NONE);
+    }
+
+    /** A run with a deliberately broken driver, to show that the checkers notice. */
+    Simulation(SimOptions.Scenario scenario, long seed, SimNode.Sabotage sabotage) {
+        this.seed = seed;
+        this.rng = new SplittableRandom(seed);
+        this.options = SimOptions.draw(scenario, rng);
+        int n = options.nodes();
+        Set<Integer> voters = new TreeSet<>();
+        for (int i = 1; i <= n; i++) voters.add(i);
+        Prep.Limits limits = new Prep.Limits(options.dataBytesMax(), 200, 10_000);
+        Replica.Settings settings = new Replica.Settings(limits, 10);
+        nodes = new SimNode[n + 1];
+        for (int i = 1; i <= n; i++) {
+            RaftConfig config = new RaftConfig(i, voters, options.electionTicks(), options.heartbeatTicks(),
+                    options.maxEntriesPerAppend(), options.maxBytesPerAppend(), options.maxUncommittedBytes());
+            nodes[i] = new SimNode(i, config, settings, options.snapshotChunkBytes(), n == 1 ? 0 : rng.nextInt(50),
+                    sabotage, this);
+        }
+        network = new SimNetwork(rng, options);
+        workload = new Workload(rng, options);
+        invariants = new Invariants(nodes, limits);
+    }
+
+    Result run() {
+        try {
+            for (int i = 1; i < nodes.length; i++) restart(nodes[i]);
+            for (int c = 0; c < options.clients(); c++) schedule(1 + rng.nextInt(options.clientIntervalMs()), new SimEvent.ClientWake(c));
+            schedule(exponential(options.crashesPerSecond()), new SimEvent.Crash());
+            if (options.partitionsPerSecond() > 0) schedule(exponential(options.partitionsPerSecond()), new SimEvent.Partition());
+            schedule(options.faultPhaseMs(), new SimEvent.Heal());
+            while (!finished) step();
+        } catch (Throwable t) {
+            throw new SimulationFailure(this, t);
+        }
+        return new Result(seed, trace.hash(), steps, now, summary());
+    }
+
+    private void step() {
+        Scheduled s = queue.poll();
+        if (s == null) throw new AssertionError("the event queue ran dry");
+        now = s.at();
+        steps++;
+        trace.event(s.at(), s.event());
+        handle(s.event());
+        invariants.afterStep();
+        if (settling) maybeFinish();
+    }
+
+    private void handle(SimEvent event) {
+        switch (event) {
+            case SimEvent.Tick t -> onTick(t);
+            case SimEvent.Deliver d -> onDeliver(d.m());
+            case SimEvent.Sync s -> {
+                SimNode n = live(s.node(), s.incarnation());
+                if (n == null) return;
+                n.syncScheduled = false;
+                n.syncOne();
+                if (n.disk.hasPending()) requestSync(n);
+                input(n);
+            }
+            case SimEvent.Process p -> {
+                SimNode n = live(p.node(), p.incarnation());
+                if (n == null) return;
+                n.processScheduled = false;
+                n.drain();
+            }
+            case SimEvent.ClientWake w -> onClientWake(workload.clients.get(w.client()));
+            case SimEvent.Crash c -> onCrash();
+            case SimEvent.CrashNode c -> {
+                SimNode n = live(c.node(), c.incarnation());
+                if (n != null && !settling) crash(n);
+            }
+            case SimEvent.Restart r -> {
+                SimNode n = nodes[r.node()];
+                if (!n.isUp() && n.incarnation == r.incarnation()) restart(n);
+            }
+            case SimEvent.Partition p -> {
+                if (settling) return;
+                int leader = 0;
+                for (int i = 1; i < nodes.length; i++) if (nodes[i].isUp() && nodes[i].replica.isLeader()) leader = i;
+                network.partition(leader);
+                partitions++;
+                // Short partitions (about an election timeout) depose leaders that have not yet noticed.
+                long shortMs = 3L * options.electionTicks() * options.tickMs();
+                schedule(1 + rng.nextLong(rng.nextBoolean() ? shortMs : options.partitionMaxMs()), new SimEvent.HealPartition(partitions));
+                schedule(exponential(options.partitionsPerSecond()), new SimEvent.Partition());
+            }
+            case SimEvent.HealPartition h -> {
+                if (h.partition() == partitions) network.healPartition();
+            }
+            case SimEvent.Heal h -> {
+                settling = true;
+                healAt = now;
+                network.heal();
+                for (int i = 1; i < nodes.length; i++) if (!nodes[i].isUp()) restart(nodes[i]);
+            }
+        }
+    }
+
+    private SimNode live(int id, int incarnation) {
+        SimNode n = nodes[id];
+        return n.isUp() && n.incarnation == incarnation ? n : null;
+    }
+
+    // ---- node inputs ----
+
+    private void onTick(SimEvent.Tick t) {
+        SimNode n = live(t.node(), t.incarnation());
+        if (n == null) return;
+        n.replica.tick(n.nowMs());
+        n.ticks++;
+        input(n);
+        if (options.snapshotEveryEntries() > 0
+                && n.replica.committed().lastZxid() - n.snapshotIndex >= options.snapshotEveryEntries() && rng.nextInt(4) == 0) {
+            n.takeSnapshot();
+            snapshotsTaken++;
+            trace.fact(300, n.id, n.snapshotIndex);
+        }
+        if (n.ticks % TREE_CHECK_TICKS == 0) invariants.checkTree(n, "(periodic check)");
+        schedule(options.tickMs(), new SimEvent.Tick(n.id, n.incarnation));
+    }
+
+    private void onDeliver(Message m) {
+        SimNode n = nodes[m.to()];
+        if (!n.isUp() || !network.connected(m.from(), m.to())) return;
+        if (m instanceof Message.InstallSnapshot is) {
+            SimNode sender = nodes[is.from()];
+            if (!sender.isUp()) return;
+            var bytes = sender.disk.snapshotBytes(is.index(), is.snapshotTerm());
+            if (bytes.isEmpty()) return;
+            var state = n.install(is, bytes.get());
+            if (state != null) {
+                snapshotsInstalled++;
+                trace.fact(301, n.id, is.index());
+                invariants.checkState(n.id, state, "after installing the leader's snapshot");
+            }
+        } else {
+            n.replica.step(m);
+        }
+        input(n);
+    }
+
+    /** After an input the driver processes at once, or, sometimes, batches further inputs first. */
+    private void input(SimNode n) {
+        if (options.batchRate() > 0 && rng.nextDouble() < options.batchRate()) {
+            if (!n.processScheduled) {
+                n.processScheduled = true;
+                long max = settling ? Math.min(options.batchDelayMaxMs(), options.healedLatencyMaxMs()) : options.batchDelayMaxMs();
+                schedule(rng.nextInt((int) max + 1), new SimEvent.Process(n.id, n.incarnation));
+            }
+            return;
+        }
+        n.drain();
+    }
+
+    private void restart(SimNode n) {
+        SplittableRandom ids = rng.split();
+        LongSupplier sessionIds = ids::nextLong;
+        SimDisk.Recovered r = n.start(rng.split(), sessionIds);
+        trace.fact(400, n.id, r.entries().size(), r.truncatedFrom(), r.snapshotState().lastZxid());
+        if (r.truncatedFrom() > 0) tailsCut++;
+        invariants.afterRestart(n, r);
+        invariants.checkAcknowledged(workload.acks, "after restarting node " + n.id);
+        schedule(1 + rng.nextInt(options.tickMs()), new SimEvent.Tick(n.id, n.incarnation));
+    }
+
+    private void onCrash() {
+        if (settling) return;
+        List<SimNode> up = new ArrayList<>();
+        for (int i = 1; i < nodes.length; i++) if (nodes[i].isUp()) up.add(nodes[i]);
+        if (!up.isEmpty()) {
+            // Favour the nodes where a crash does the most damage: those with unsynced entries, and the leader.
+            List<SimNode> favoured = new ArrayList<>();
+            for (SimNode n : up) if (n.disk.hasPendingEntries() || n.replica.isLeader()) favoured.add(n);
+            List<SimNode> pool = !favoured.isEmpty() && rng.nextInt(3) != 0 ? favoured : up;
+            SimNode n = pool.get(rng.nextInt(pool.size()));
+            int roll = rng.nextInt(6);
+            if (roll < 2 || (roll == 2 && n.disk.hasPendingEntries())) crash(n);
+            else if (roll == 2) n.crashTrigger = SimNode.CrashTrigger.ENTRIES_QUEUED;
+            else if (roll == 3) n.crashTrigger = SimNode.CrashTrigger.ELECTED;
+            else n.crashTrigger = SimNode.CrashTrigger.COMMITTED;
+        }
+        schedule(exponential(options.crashesPerSecond()), new SimEvent.Crash());
+    }
+
+    private void crash(SimNode n) {
+        double roll = rng.nextDouble();
+        SimDisk.CrashKind kind = roll < options.tearRate() ? SimDisk.CrashKind.TEAR
+                : roll < options.tearRate() + options.keepPrefixRate() ? SimDisk.CrashKind.KEEP_PREFIX : SimDisk.CrashKind.LOSE_ALL;
+        n.crash(kind, rng);
+        crashes++;
+        if (kind == SimDisk.CrashKind.TEAR) tornCrashes++;
+        trace.fact(500, n.id, kind.ordinal(), n.disk.log.lastIndex());
+        workload.abandon(r -> r.node() == n.id);
+        if (probe != null && probe.node() == n.id) probe = null;
+        invariants.checkDurableQuorum("after crashing node " + n.id);
+        schedule(1 + rng.nextLong(options.downMaxMs()), new SimEvent.Restart(n.id, n.incarnation));
+    }
+
+    // ---- clients ----
+
+    private void onClientWake(Workload.Client c) {
+        if (settling) return;
+        workload.abandon(r -> now - r.simMs() > 10_000);
+        SimNode target = nodes[c.leaderGuess];
+        if (target.isUp()) {
+            for (long session : c.heartbeating) target.replica.touchSession(session, target.nowMs());
+            workload.timeOut(c, now, options.clientTimeoutMs());
+            if (workload.outstandingOf(c) < options.clientOutstandingMax()) {
+                Workload.Retry retry = workload.nextRetry(c);
+                Op op = retry != null ? retry.op() : workload.nextOp(c);
+                Caller caller = retry != null ? retry.caller() : op == null ? Caller.ANONYMOUS : workload.callerFor(c, op);
+                submit(target, c, op, caller);
+            }
+        } else {
+            c.leaderGuess = 1 + rng.nextInt(options.nodes());
+        }
+        schedule(1 + rng.nextInt(2 * options.clientIntervalMs()), new SimEvent.ClientWake(c.id));
+    }
+
+    private Workload.Request submit(SimNode n, Workload.Client c, Op op, Caller caller) {
+        long barrier = n.replica.lastIndex();
+        Workload.Request r = workload.newRequest(c, op, caller, n.nowMs(), n.id, barrier, n.replica.termAt(barrier), op == null, now);
+        trace.fact(600, r.id(), n.id, barrier);
+        if (op == null) n.replica.sync(r);
+        else n.replica.submit(op, caller, n.nowMs(), r);
+        input(n);
+        return r;
+    }
+
+    @Override
+    public void completed(SimNode n, Replica.Completion<Workload.Request> c) {
+        Workload.Request r = c.token();
+        Outcome o = c.outcome();
+        if (completedRequests.get((int) r.id())) throw new AssertionError("request " + r.id() + " completed twice, now with " + o);
+        completedRequests.set((int) r.id());
+        workload.complete(r, o);
+        trace.fact(700, r.id(), switch (o) {
+            case Outcome.Done d -> d.zxid();
+            case Outcome.Refused x -> -1;
+            case Outcome.Unavailable x -> -2;
+            case Outcome.Lost x -> -3;
+        });
+        switch (o) {
+            case Outcome.Done d -> invariants.done(r, d);
+            case Outcome.Refused x -> invariants.refused(r, x);
+            default -> { }
+        }
+        if (r == probe) {
+            if (o instanceof Outcome.Done d) probeZxid = d.zxid();
+            probe = null;
+        }
+    }
+
+    // ---- liveness ----
+
+    private void maybeFinish() {
+        if (now - healAt > options.settleBoundMs()) {
+            throw new AssertionError("liveness: the healed cluster did not converge within " + options.settleBoundMs() + " ms: "
+                    + nodeStates() + (probeZxid < 0 ? "; no write committed since healing (" + probeAttempts + " attempts)" : ""));
+        }
+        SimNode leader = null;
+        for (int i = 1; i < nodes.length; i++) {
+            SimNode n = nodes[i];
+            if (n.isUp() && n.replica.isLeader() && n.replica.softState().role() == Role.LEADER) leader = n;
+        }
+        if (leader == null) return;
+        if (probeZxid < 0) {
+            if (probe != null && now - probe.simMs() > PROBE_TIMEOUT_MS) probe = null;
+            if (probe == null) {
+                probeAttempts++;
+                Op op = new Op.Create("/probe" + probeAttempts, new byte[] {1}, Acl.OPEN, CreateMode.PERSISTENT, -1);
+                probe = submit(leader, workload.clients.getFirst(), op, Caller.ANONYMOUS);
+            }
+            return;
+        }
+        long commit = leader.replica.commitIndex();
+        if (commit < probeZxid || leader.replica.lastIndex() != commit) return;
+        for (int i = 1; i < nodes.length; i++) {
+            SimNode n = nodes[i];
+            if (!n.isUp() || n.replica.commitIndex() != commit || n.replica.committed().lastZxid() != commit) return;
+        }
+        for (int i = 1; i < nodes.length; i++) invariants.checkTree(nodes[i], "at the end");
+        invariants.checkDurableQuorum("at the end");
+        FinalCheck.run(invariants.reference, workload.acks, leader.replica.committed());
+        finished = true;
+    }
+
+    // ---- environment for nodes ----
+
+    @Override
+    public long now() {
+        return now;
+    }
+
+    @Override
+    public void send(SimNode from, Message m) {
+        for (long delay : network.send(m)) schedule(delay, new SimEvent.Deliver(m));
+    }
+
+    @Override
+    public void requestSync(SimNode n) {
+        if (n.crashTrigger == SimNode.CrashTrigger.ENTRIES_QUEUED && n.disk.hasPendingEntries()) {
+            n.crashTrigger = SimNode.CrashTrigger.NONE;
+            schedule(rng.nextInt(options.syncMinMs() + 1), new SimEvent.CrashNode(n.id, n.incarnation));
+        }
+        if (n.syncScheduled) return;
+        n.syncScheduled = true;
+        long max = settling ? Math.min(options.syncMaxMs(), options.healedLatencyMaxMs()) : options.syncMaxMs();
+        long min = Math.min(options.syncMinMs(), max);
+        schedule(min + rng.nextInt((int) (max - min) + 1), new SimEvent.Sync(n.id, n.incarnation));
+    }
+
+    @Override
+    public void softState(SimNode n, SoftState s) {
+        invariants.softState(n, s);
+        if (s.role() == Role.LEADER && n.crashTrigger == SimNode.CrashTrigger.ELECTED) {
+            n.crashTrigger = SimNode.CrashTrigger.NONE;
+            schedule(rng.nextInt(2 * options.tickMs()), new SimEvent.CrashNode(n.id, n.incarnation));
+        }
+    }
+
+    @Override
+    public void applied(SimNode n, Entry e) {
+        trace.fact(800, n.id, e.index(), e.term());
+        invariants.applied(n, e);
+        if (n.crashTrigger == SimNode.CrashTrigger.COMMITTED && n.replica.isLeader()) {
+            n.crashTrigger = SimNode.CrashTrigger.NONE;
+            schedule(rng.nextInt(3), new SimEvent.CrashNode(n.id, n.incarnation));
+        }
+    }
+
+    // ---- plumbing ----
+
+    private void schedule(long delayMs, SimEvent e) {
+        queue.add(new Scheduled(now + delayMs, seq++, e));
+    }
+
+    private long exponential(double perSecond) {
+        if (perSecond <= 0) return Long.MAX_VALUE / 4;
+        return 1 + (long) (-Math.log(1 - rng.nextDouble()) * 1000 / perSecond);
+    }
+
+    String nodeStates() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < nodes.length; i++) {
+            SimNode n = nodes[i];
+            sb.append(i == 1 ? "" : "; ").append("node ").append(i);
+            if (!n.isUp()) {
+                sb.append(" down");
+                continue;
+            }
+            SoftState s = n.replica.softState();
+            sb.append(' ').append(s.role()).append(" term ").append(s.term()).append(" leader ").append(s.leaderId())
+                    .append(" commit ").append(n.replica.commitIndex()).append(" last ").append(n.replica.lastIndex())
+                    .append(" (term ").append(n.replica.termAt(n.replica.lastIndex())).append(')')
+                    .append(" applied ").append(n.replica.committed().lastZxid()).append(" unsynced ").append(n.disk.pendingCount());
+        }
+        return sb.toString();
+    }
+
+    String recentEvents() {
+        return trace.recentEvents();
+    }
+
+    String summary() {
+        return String.format(java.util.Locale.ROOT,
+                "%s seed %d: %d steps, %d ms simulated, committed %d entries; requests %d (done %d, refused %d, unavailable %d, lost %d, unknown %d); "
+                        + "leaders %d; crashes %d (torn %d, tails cut %d); partitions %d; snapshots taken %d, installed %d; tree checks %d; messages sent %d (lost %d, cut %d, duplicated %d)",
+                options.scenario(), seed, steps, now, invariants.reference.lastIndex(), workload.submitted, workload.done, workload.refused,
+                workload.unavailable, workload.lost, workload.unknown, invariants.leaders(), crashes, tornCrashes, tailsCut, partitions, snapshotsTaken, snapshotsInstalled,
+                invariants.treeChecks, network.sent, network.lost, network.cut, network.duplicated);
+    }
+
+    long steps() {
+        return steps;
+    }
+
+    long traceHash() {
+        return trace.hash();
+    }
+
+    long nowMs() {
+        return now;
+    }
+}
