@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 public interface SnapshotStore extends AutoCloseable {
     /** Bytes of snapshot data per stored chunk. */
-    int CHUNK_BYTES = 1 << 20;
+    int CHUNK_BYTES = 256 << 10;
 
     /** An output stream that cuts what it is given into chunks and stores them as they fill. */
     abstract class Writer extends OutputStream {

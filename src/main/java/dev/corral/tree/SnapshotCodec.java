@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -99,6 +100,7 @@ public final class SnapshotCodec {
     private static long writeNodes(DataOutputStream out, Znode root, Map<List<Acl>, Integer> aclIndex) throws IOException {
         long count = 0;
         ArrayDeque<Znode> stack = new ArrayDeque<>();
+        BiConsumer<String, Znode> push = (name, child) -> stack.push(child);
         stack.push(root);
         while (!stack.isEmpty()) {
             Znode n = stack.pop();
@@ -117,9 +119,9 @@ public final class SnapshotCodec {
             out.writeInt(n.aversion);
             out.writeInt(n.children.size());
             count++;
-            // Push in reverse so that children are written in the map's iteration order.
-            List<Znode> kids = n.children.values();
-            for (int i = kids.size() - 1; i >= 0; i--) stack.push(kids.get(i));
+            // Children go out in reverse iteration order, which depends only on their names; pushing them
+            // straight from the map allocates nothing per znode, so a snapshot of a large tree makes little garbage.
+            n.children.forEach(push);
         }
         return count;
     }
