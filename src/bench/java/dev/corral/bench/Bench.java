@@ -107,6 +107,7 @@ public final class Bench {
             if (results.containsKey(zk) && (results.containsKey(SQLITE) || results.containsKey(POSTGRES))) {
                 ratios(r, s, results, zk);
             }
+            if (s.runs("snapshot")) section(r, failures, "snapshot", () -> SnapshotStallBench.run(r, s));
             r.section("Notes");
             r.f("Load average at the end: %s. The machine has %d cores shared by the servers, the load generator and other agents'",
                     Machine.loadAverage(), Runtime.getRuntime().availableProcessors());

@@ -11,6 +11,11 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
 
 /**
  * Snapshots in the database: a metadata row in {@code corral_snapshot}, bytes in 1 MiB checksummed rows of
@@ -24,9 +29,13 @@ final class JdbcSnapshotStore implements SnapshotStore {
     private final Transactions tx;
     private final int chunkBytes;
 
-    JdbcSnapshotStore(Transactions tx, int chunkBytes) {
+    /** Set on SQLite: chunks are written on a connection of their own, see {@link UnsyncedChunks}. */
+    private final DataSource unsyncedChunks;
+
+    JdbcSnapshotStore(Transactions tx, int chunkBytes, DataSource unsyncedChunks) {
         this.tx = tx;
         this.chunkBytes = chunkBytes;
+        this.unsyncedChunks = unsyncedChunks;
     }
 
     @Override
@@ -43,9 +52,14 @@ final class JdbcSnapshotStore implements SnapshotStore {
             s.insert(row);
             return row.id;
         });
+        UnsyncedChunks fast = unsyncedChunks == null ? null : new UnsyncedChunks(unsyncedChunks, tx);
         return new ChunkingWriter(chunkBytes) {
             @Override
             protected void storeChunk(int seq, byte[] data, int crc) {
+                if (fast != null) {
+                    fast.store(id, seq, data, crc);
+                    return;
+                }
                 SnapshotChunkRow row = new SnapshotChunkRow();
                 row.snapshotId = id;
                 row.seq = seq;
@@ -56,6 +70,7 @@ final class JdbcSnapshotStore implements SnapshotStore {
 
             @Override
             protected SnapshotMeta finish(long size, int count) {
+                if (fast != null) fast.close();
                 tx.run("complete a snapshot", s -> s.createMutationQuery(
                                 "update SnapshotRow set complete = true, sizeBytes = :size, chunks = :n where id = :id")
                         .setParameter("size", size)
@@ -67,6 +82,7 @@ final class JdbcSnapshotStore implements SnapshotStore {
 
             @Override
             protected void discard() {
+                if (fast != null) fast.close();
                 deleteSnapshot(id);
             }
         };
@@ -181,4 +197,73 @@ final class JdbcSnapshotStore implements SnapshotStore {
 
     @Override
     public void close() {}
+
+    /**
+     * SQLite only: stores snapshot chunks in transactions that do not fsync ({@code synchronous=NORMAL} on a
+     * connection of their own). Nothing is lost by it: the snapshot becomes visible only with the completing
+     * transaction, which runs with {@code synchronous=FULL} and whose fsync of the write-ahead log makes every
+     * chunk before it durable too. Meanwhile each chunk holds the database's write lock only for as long as it
+     * takes to copy it into the log, so log appends waiting behind it wait less.
+     */
+    private static final class UnsyncedChunks implements AutoCloseable {
+        private final Transactions tx;
+        private Connection connection;
+
+        UnsyncedChunks(DataSource dataSource, Transactions tx) {
+            this.tx = tx;
+            try {
+                connection = dataSource.getConnection();
+                try (Statement s = connection.createStatement()) {
+                    s.execute("PRAGMA synchronous=NORMAL");
+                }
+            } catch (SQLException e) {
+                close();
+                throw new StorageException("cannot open a connection for snapshot chunks: " + e.getMessage(), e);
+            }
+        }
+
+        void store(long id, int seq, byte[] data, int crc) {
+            if (tx.gate != null) tx.gate.lock();
+            try {
+                connection.setAutoCommit(false);
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "INSERT INTO corral_snapshot_chunk (snapshot_id, seq, data, crc) VALUES (?, ?, ?, ?)")) {
+                    ps.setLong(1, id);
+                    ps.setInt(2, seq);
+                    ps.setBytes(3, data);
+                    ps.setInt(4, crc);
+                    ps.executeUpdate();
+                }
+                connection.commit();
+                connection.setAutoCommit(true);
+            } catch (SQLException e) {
+                try {
+                    connection.rollback();
+                    connection.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // Reported below; the snapshot is abandoned.
+                }
+                throw new StorageException("database failed to store a snapshot chunk: " + e.getMessage(), e);
+            } finally {
+                if (tx.gate != null) tx.gate.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (connection == null) return;
+            try (Statement s = connection.createStatement()) {
+                // The connection goes back to the pool: it must not keep the weaker setting.
+                s.execute("PRAGMA synchronous=FULL");
+            } catch (SQLException e) {
+                // Closing below discards nothing pending; the pool validates connections it hands out.
+            }
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // Nothing pending on it.
+            }
+            connection = null;
+        }
+    }
 }

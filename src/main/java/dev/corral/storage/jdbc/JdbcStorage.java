@@ -54,7 +54,7 @@ public final class JdbcStorage implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lockConnection = lockConnection;
         this.log = new JdbcLogStore(tx, dataSource);
-        this.snapshots = new JdbcSnapshotStore(tx, SnapshotStore.CHUNK_BYTES);
+        this.snapshots = new JdbcSnapshotStore(tx, SnapshotStore.CHUNK_BYTES, kind == Kind.SQLITE ? dataSource : null);
         this.checkpointer = kind == Kind.SQLITE ? new SqliteCheckpointer(dataSource) : null;
     }
 
