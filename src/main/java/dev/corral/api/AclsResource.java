@@ -1,6 +1,5 @@
 package dev.corral.api;
 
-import dev.corral.node.Corral;
 import dev.corral.tree.AclCheck;
 import dev.corral.tree.Caller;
 import dev.corral.tree.ErrorCode;
@@ -10,15 +9,12 @@ import dev.corral.tree.TreeState;
 import dev.corral.tree.Znode;
 import dev.corral.txn.Acl;
 import io.smallrye.common.annotation.NonBlocking;
-import io.vertx.core.http.HttpServerRequest;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -38,18 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "acls")
-public class AclsResource {
-    @Inject
-    Corral corral;
-
-    @Inject
-    Callers callers;
-
-    @Inject
-    Outcomes outcomes;
-
-    @Context
-    HttpServerRequest request;
+public class AclsResource extends ClientResource {
 
     @GET
     @Path("acls{path: (/.*)?}")

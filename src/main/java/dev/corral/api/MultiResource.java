@@ -2,7 +2,6 @@ package dev.corral.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.corral.node.Corral;
 import dev.corral.tree.AclCheck;
 import dev.corral.tree.ErrorCode;
 import dev.corral.tree.Op;
@@ -11,13 +10,10 @@ import dev.corral.tree.TreeState;
 import dev.corral.tree.Znode;
 import dev.corral.txn.Acl;
 import io.smallrye.common.annotation.NonBlocking;
-import io.vertx.core.http.HttpServerRequest;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
@@ -38,21 +34,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "znodes")
-public class MultiResource {
+public class MultiResource extends ClientResource {
     private static final Set<String> MULTI_FIELDS = Set.of("ops", "session");
     private static final int OPS_MAX = 10_000;
 
-    @Inject
-    Corral corral;
-
-    @Inject
-    Callers callers;
-
-    @Inject
-    Outcomes outcomes;
-
-    @Context
-    HttpServerRequest request;
 
     @POST
     @Path("multi")

@@ -14,7 +14,6 @@ import dev.corral.tree.Znode;
 import dev.corral.txn.Acl;
 import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -24,7 +23,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
@@ -48,23 +46,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "znodes")
-public class NodesResource {
+public class NodesResource extends ClientResource {
     static final String ZXID_HEADER = "Corral-Zxid";
     static final String NODES = "/v1/nodes";
     private static final Set<String> CREATE_FIELDS = Set.of("data", "mode", "ttl", "acl", "session");
     private static final Set<String> SET_FIELDS = Set.of("data", "version", "session");
 
-    @Inject
-    Corral corral;
-
-    @Inject
-    Callers callers;
-
-    @Inject
-    Outcomes outcomes;
-
-    @Context
-    HttpServerRequest request;
 
     @POST
     @Path("nodes{path: (/.*)?}")

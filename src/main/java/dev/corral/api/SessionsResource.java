@@ -1,6 +1,5 @@
 package dev.corral.api;
 
-import dev.corral.node.Corral;
 import dev.corral.tree.Caller;
 import dev.corral.tree.ErrorCode;
 import dev.corral.tree.Op;
@@ -9,8 +8,6 @@ import dev.corral.tree.Paths;
 import dev.corral.tree.SessionEntry;
 import dev.corral.tree.WatchKind;
 import io.smallrye.common.annotation.NonBlocking;
-import io.vertx.core.http.HttpServerRequest;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -44,18 +41,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "sessions")
-public class SessionsResource {
-    @Inject
-    Corral corral;
-
-    @Inject
-    Callers callers;
-
-    @Inject
-    Outcomes outcomes;
-
-    @Context
-    HttpServerRequest request;
+public class SessionsResource extends ClientResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)

@@ -45,50 +45,6 @@ public final class RaftCore {
     /** Last committed index handed out in a Ready for applying. */
     private long handedOutForApply;
 
-    /** What a leader knows about one follower. Transitions stay here. */
-    private static final class Progress {
-        long match;
-        long next;
-        /** False while probing for the point where the logs agree: one append in flight at a time. */
-        boolean replicating;
-        /** Heard from since the last check-quorum round. */
-        boolean recentActive;
-        /** Probing: an append is outstanding; the next goes out on response or heartbeat. */
-        boolean probeSent;
-
-        Progress(long next) {
-            this.next = next;
-        }
-
-        void becomeProbe() {
-            replicating = false;
-            probeSent = false;
-            next = match + 1;
-        }
-
-        /** Returns false if the response was stale. */
-        boolean onSuccess(long index) {
-            boolean updated = index > match;
-            if (updated) match = index;
-            next = Math.max(next, index + 1);
-            replicating = true;
-            probeSent = false;
-            return updated;
-        }
-
-        /** Returns false if the rejection is stale (refers to an append we no longer have in flight). */
-        boolean onReject(long hint) {
-            if (replicating) {
-                if (hint < match) return false;
-                replicating = false;
-                next = Math.max(match + 1, Math.min(next - 1, hint + 1));
-            } else {
-                next = Math.max(match + 1, Math.min(next - 1, hint + 1));
-            }
-            probeSent = false;
-            return true;
-        }
-    }
 
     /**
      * Restores a member from its durable state.

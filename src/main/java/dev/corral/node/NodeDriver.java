@@ -1,7 +1,6 @@
 package dev.corral.node;
 
 import dev.corral.consensus.Entry;
-import dev.corral.consensus.HardState;
 import dev.corral.consensus.RaftConfig;
 import dev.corral.consensus.Ready;
 import dev.corral.consensus.Role;
@@ -27,7 +26,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -77,11 +75,6 @@ public final class NodeDriver implements Corral, AutoCloseable {
     /** A client request in flight. */
     private record Pending(CompletableFuture<Outcome> future, long startNanos) {}
 
-    private sealed interface WriteJob {}
-
-    private record Append(HardState hardState, List<Entry> entries) implements WriteJob {}
-
-    private record Compact(long index, long term) implements WriteJob {}
 
     private final Settings settings;
     private final LogStore log;
@@ -91,11 +84,10 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private final Consumer<String> onFatal;
     private final AclTable acls = new AclTable();
     private final BlockingQueue<Event> inbox;
-    private final BlockingQueue<WriteJob> writes = new LinkedBlockingQueue<>();
     private final ExecutorService completer = Executors.newSingleThreadExecutor(named("corral-completer"));
     private final ExecutorService snapshotter = Executors.newSingleThreadExecutor(named("corral-snapshotter"));
     private final Thread coreThread;
-    private final Thread writerThread;
+    private final LogWriter writer;
 
     private volatile NodeStatus status;
     private volatile TreeState state = TreeState.initial();
@@ -123,7 +115,18 @@ public final class NodeDriver implements Corral, AutoCloseable {
         this.status = NodeStatus.starting(settings.raft().id());
         this.watches = new WatchRegistry(settings.journalEvents(), 0);
         this.coreThread = named("corral-core").newThread(this::runCore);
-        this.writerThread = named("corral-log-writer").newThread(this::runWriter);
+        this.writer = new LogWriter(log, metrics, new LogWriter.Listener() {
+            @Override
+            public void persisted(long index, long term) throws InterruptedException {
+                inbox.put(new Persisted(index, term));
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                inbox.offer(new Failed("writing the log failed", cause));
+                fail("writing the log failed", cause);
+            }
+        });
     }
 
     /** Recovers durable state and starts serving, in the background; {@link #status()} tells when. */
@@ -203,7 +206,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
             fail("recovery failed", t);
             return;
         }
-        writerThread.start();
+        writer.start();
         long tickNanos = TimeUnit.MILLISECONDS.toNanos(settings.tickMs());
         long nextTick = System.nanoTime();
         List<Event> batch = new ArrayList<>();
@@ -275,7 +278,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
             Ready ready = out.ready();
             if (ready != null) {
                 if (ready.mustPersist()) {
-                    writes.add(new Append(ready.hardState(), ready.entries()));
+                    writer.append(ready.hardState(), ready.entries());
                 }
                 for (Entry e : ready.committed()) bytesSinceSnapshot += e.data().length;
                 if (ready.softState() != null) onSoftState(ready.softState());
@@ -397,69 +400,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
             long term = replica.termAt(compactTo);
             if (term > 0) {
                 replica.compact(compactTo);
-                writes.add(new Compact(compactTo, term));
+                writer.compact(compactTo, term);
             }
-        }
-    }
-
-    // ---- writer thread ----
-
-    private void runWriter() {
-        List<WriteJob> jobs = new ArrayList<>();
-        while (running) {
-            try {
-                WriteJob first = writes.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
-                jobs.add(first);
-                writes.drainTo(jobs, DRAIN_MAX);
-                persist(jobs);
-                jobs.clear();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Throwable t) {
-                LOG.errorf(t, "node %d: writing the log failed; stopping the node", settings.raft().id());
-                inbox.offer(new Failed("writing the log failed", t));
-                fail("writing the log failed", t);
-                return;
-            }
-        }
-    }
-
-    /** Writes consecutive appends as one durable write; compactions in their place in the order. */
-    private void persist(List<WriteJob> jobs) throws InterruptedException {
-        HardState hs = null;
-        List<Entry> entries = new ArrayList<>();
-        for (WriteJob job : jobs) {
-            switch (job) {
-                case Append a -> {
-                    if (a.hardState() != null) hs = a.hardState();
-                    if (!a.entries().isEmpty()) {
-                        long first = a.entries().getFirst().index();
-                        // A later Ready that starts at or before our tail replaces it (a follower truncating).
-                        entries.removeIf(e -> e.index() >= first);
-                        entries.addAll(a.entries());
-                    }
-                }
-                case Compact c -> {
-                    flush(hs, entries);
-                    hs = null;
-                    entries = new ArrayList<>();
-                    log.compact(c.index(), c.term());
-                }
-            }
-        }
-        flush(hs, entries);
-    }
-
-    private void flush(HardState hs, List<Entry> entries) throws InterruptedException {
-        if (hs == null && entries.isEmpty()) return;
-        long started = System.nanoTime();
-        log.write(hs, entries);
-        metrics.logWrite(System.nanoTime() - started, entries.size());
-        if (!entries.isEmpty()) {
-            Entry last = entries.getLast();
-            inbox.put(new Persisted(last.index(), last.term()));
         }
     }
 
@@ -485,10 +427,9 @@ public final class NodeDriver implements Corral, AutoCloseable {
     public void close() {
         running = false;
         coreThread.interrupt();
-        writerThread.interrupt();
+        writer.close();
         try {
             coreThread.join(5000);
-            writerThread.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

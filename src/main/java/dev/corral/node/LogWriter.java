@@ -1,0 +1,133 @@
+package dev.corral.node;
+
+import dev.corral.consensus.Entry;
+import dev.corral.consensus.HardState;
+import dev.corral.storage.LogStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The log-writer thread of a node: the only writer of its {@link LogStore}.
+ *
+ * <p>Group commit: everything queued while one write is in flight goes into the next write, so one fsync
+ * covers every request that arrived meanwhile. Appends and compactions keep their queue order. After each
+ * durable write the listener hears the last entry written; a failed write is reported once and ends the
+ * thread, since a write whose durability is unknown must never be acknowledged.
+ */
+final class LogWriter implements AutoCloseable {
+    private static final int DRAIN_MAX = 4096;
+
+    /** Told what became durable, on the writer thread. */
+    interface Listener {
+        void persisted(long index, long term) throws InterruptedException;
+
+        void failed(Throwable cause);
+    }
+
+    private sealed interface Job {}
+
+    private record Append(HardState hardState, List<Entry> entries) implements Job {}
+
+    private record Compact(long index, long term) implements Job {}
+
+    private final LogStore log;
+    private final NodeMetrics metrics;
+    private final Listener listener;
+    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    LogWriter(LogStore log, NodeMetrics metrics, Listener listener) {
+        this.log = log;
+        this.metrics = metrics;
+        this.listener = listener;
+        this.thread = new Thread(this::run, "corral-log-writer");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues {@code entries} (which replace any stored suffix from their first index) and the hard state. */
+    void append(HardState hardState, List<Entry> entries) {
+        queue.add(new Append(hardState, entries));
+    }
+
+    /** Queues a compaction of the log up to {@code index}, after every append queued before it. */
+    void compact(long index, long term) {
+        queue.add(new Compact(index, term));
+    }
+
+    private void run() {
+        List<Job> jobs = new ArrayList<>();
+        while (running) {
+            try {
+                Job first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                jobs.add(first);
+                queue.drainTo(jobs, DRAIN_MAX);
+                persist(jobs);
+                jobs.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable t) {
+                running = false;
+                listener.failed(t);
+                return;
+            }
+        }
+    }
+
+    /** Writes consecutive appends as one durable write; compactions in their place in the order. */
+    private void persist(List<Job> jobs) throws InterruptedException {
+        HardState hs = null;
+        List<Entry> entries = new ArrayList<>();
+        for (Job job : jobs) {
+            switch (job) {
+                case Append a -> {
+                    if (a.hardState() != null) hs = a.hardState();
+                    if (!a.entries().isEmpty()) {
+                        long first = a.entries().getFirst().index();
+                        // A later Ready that starts at or before our tail replaces it (a follower truncating).
+                        entries.removeIf(e -> e.index() >= first);
+                        entries.addAll(a.entries());
+                    }
+                }
+                case Compact c -> {
+                    flush(hs, entries);
+                    hs = null;
+                    entries = new ArrayList<>();
+                    log.compact(c.index(), c.term());
+                }
+            }
+        }
+        flush(hs, entries);
+    }
+
+    private void flush(HardState hs, List<Entry> entries) throws InterruptedException {
+        if (hs == null && entries.isEmpty()) return;
+        long started = System.nanoTime();
+        log.write(hs, entries);
+        metrics.logWrite(System.nanoTime() - started, entries.size());
+        if (!entries.isEmpty()) {
+            Entry last = entries.getLast();
+            listener.persisted(last.index(), last.term());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
