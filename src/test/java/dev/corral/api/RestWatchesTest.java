@@ -338,4 +338,33 @@ class RestWatchesTest {
             events.awaitEnd();
         }
     }
+
+    @Test
+    void eventsOfOneChangeShareItsZxidAndOnlyTheLastCarriesTheSseId() {
+        String parent = uniquePath("two-events");
+        create(parent);
+        addWatch(parent, "persistent");
+        addWatch(parent, "persistent_recursive");
+        long zxid;
+        try (SseClient events = SseClient.open(session)) {
+            zxid = create(parent + "/child").getLong("stat.czxid");
+            SseClient.Event first = events.next();
+            SseClient.Event second = events.next();
+            assertEquals("NodeCreated", first.json().getString("type"), first::toString);
+            assertEquals(zxid, first.json().getLong("zxid"));
+            assertNull(first.id(), () -> "the first event of zxid " + zxid + " carries no id: " + first);
+            assertEquals("NodeChildrenChanged", second.json().getString("type"), second::toString);
+            assertEquals(Long.toString(zxid), second.id(), second::toString);
+        }
+        // A client cut off between the two resumes from the zxid before and gets both again, none lost.
+        try (SseClient events = SseClient.open(session, Long.toString(zxid - 1))) {
+            SseClient.Event first = events.next();
+            SseClient.Event second = events.next();
+            assertEquals("NodeCreated", first.json().getString("type"), first::toString);
+            assertNull(first.id());
+            assertEquals("NodeChildrenChanged", second.json().getString("type"), second::toString);
+            assertEquals(Long.toString(zxid), second.id());
+            assertNothingPending(events);
+        }
+    }
 }
