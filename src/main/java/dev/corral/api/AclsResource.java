@@ -72,8 +72,7 @@ public class AclsResource extends ClientResource {
         Op.SetAcl op = new Op.SetAcl(path, acl, b.version("version"));
         return outcomes.await(corral.write(op, callers.of(request, 0)), path, (result, zxid) -> {
             OpResult.AclSet s = (OpResult.AclSet) result;
-            Znode node = corral.state().find(path);
-            List<Dtos.AclEntry> entries = node == null ? List.of() : node.acl().stream().map(Dtos.AclEntry::of).toList();
+            List<Dtos.AclEntry> entries = s.acl().stream().map(Dtos.AclEntry::of).toList();
             return Response.ok(new Dtos.AclOf(path, entries, s.stat())).header(NodesResource.ZXID_HEADER, zxid).build();
         });
     }

@@ -154,7 +154,7 @@ public final class Apply {
         Znode[] updated = new Znode[1];
         Znode newRoot = update(s.root, a.path(), node -> updated[0] = node.withAcl(acls.intern(a.acl()), a.aversion()));
         TreeState next = s.with(newRoot, s.sessions, s.containers, s.ttls, s.nodeCount, s.dataBytes);
-        return new Step(next, new OpResult.AclSet(a.path(), updated[0].stat()));
+        return new Step(next, new OpResult.AclSet(a.path(), updated[0].acl(), updated[0].stat()));
     }
 
     private TreeState closeSession(TreeState s, long zxid, long sessionId, List<TreeChange> changes) {

@@ -1,5 +1,6 @@
 package dev.corral.tree;
 
+import dev.corral.txn.Acl;
 import java.util.List;
 
 /** The result of one applied operation, returned to the client that asked for it. */
@@ -10,7 +11,7 @@ public sealed interface OpResult {
 
     record DataSet(String path, Stat stat) implements OpResult {}
 
-    record AclSet(String path, Stat stat) implements OpResult {}
+    record AclSet(String path, List<Acl> acl, Stat stat) implements OpResult {}
 
     record Checked(String path) implements OpResult {}
 
