@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
-import org.hibernate.StatelessSession;
 
 /**
  * The log and hard state in a relational database (SQLite or PostgreSQL).
@@ -38,7 +37,7 @@ final class JdbcLogStore implements LogStore {
 
     private final Transactions tx;
     private final DataSource dataSource;
-    /** The append connection: opened on first write, used only by the writer thread. */
+    /** The append connection: opened on first use; used by one thread at a time (recovery, then the writer). */
     private Connection appendConnection;
     private volatile HardState hardState;
     private volatile LogBase base;
@@ -93,12 +92,7 @@ final class JdbcLogStore implements LogStore {
 
     /** One durable transaction on the append connection; returns the payload bytes of the replaced suffix. */
     private long append(HardState hs, List<Entry> entries, long replaceFrom) {
-        if (tx.gate != null) tx.gate.lock();
-        try {
-            return appendUngated(hs, entries, replaceFrom);
-        } finally {
-            if (tx.gate != null) tx.gate.unlock();
-        }
+        return tx.underGate(() -> appendUngated(hs, entries, replaceFrom));
     }
 
     private long appendUngated(HardState hs, List<Entry> entries, long replaceFrom) {
@@ -170,14 +164,6 @@ final class JdbcLogStore implements LogStore {
         }
     }
 
-    private static long deleteFrom(StatelessSession s, long fromIndex) {
-        Long bytes = s.createNativeQuery("select coalesce(sum(length(payload)), 0) from corral_log where idx >= :i", Long.class)
-                .setParameter("i", fromIndex)
-                .getSingleResult();
-        s.createMutationQuery("delete from LogRow where index >= :i").setParameter("i", fromIndex).executeUpdate();
-        return bytes.longValue();
-    }
-
     @Override
     public List<StoredEntry> readRaw(long from, long to, int maxCount) {
         return tx.call("read the log", s -> {
@@ -195,7 +181,7 @@ final class JdbcLogStore implements LogStore {
     @Override
     public void truncateSuffix(long fromIndex) {
         if (fromIndex > lastIndex) return;
-        long removed = tx.call("truncate the log", s -> deleteFrom(s, fromIndex));
+        long removed = append(null, List.of(), fromIndex);
         lastIndex = Math.max(base.index(), fromIndex - 1);
         sizeBytes -= removed;
     }

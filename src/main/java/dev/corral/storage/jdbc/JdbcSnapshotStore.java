@@ -223,7 +223,13 @@ final class JdbcSnapshotStore implements SnapshotStore {
         }
 
         void store(long id, int seq, byte[] data, int crc) {
-            if (tx.gate != null) tx.gate.lock();
+            tx.underGate(() -> {
+                storeUngated(id, seq, data, crc);
+                return null;
+            });
+        }
+
+        private void storeUngated(long id, int seq, byte[] data, int crc) {
             try {
                 connection.setAutoCommit(false);
                 try (PreparedStatement ps = connection.prepareStatement(
@@ -244,8 +250,6 @@ final class JdbcSnapshotStore implements SnapshotStore {
                     // Reported below; the snapshot is abandoned.
                 }
                 throw new StorageException("database failed to store a snapshot chunk: " + e.getMessage(), e);
-            } finally {
-                if (tx.gate != null) tx.gate.unlock();
             }
         }
 
