@@ -51,6 +51,10 @@ final class Dtos {
 
     record Session(@Schema(description = "16 hex digits") String id, int timeoutMs) {}
 
+    record OpenedSession(@Schema(description = "16 hex digits") String id, int timeoutMs,
+            @Schema(description = "32 hex digits, shown only now: send it in the Corral-Session-Secret header on every request"
+                    + " that acts as this session") String secret) {}
+
     record SyncResult(long zxid) {}
 
     @Schema(description = "Register a persistent watch")

@@ -73,6 +73,15 @@ final class EventStream implements EventJournal.BatchListener {
         else receive(change);
     }
 
+    /** Ends this stream with a last {@code session} event {@code {"state":"replaced"}}: the client must not reconnect. */
+    @Override
+    public synchronized void replaced() {
+        if (sink.isClosed()) return;
+        send(sse.newEventBuilder().name("session")
+                .data(json(Map.of("state", "replaced", "reason", "another event stream of this session was opened"))).build());
+        close();
+    }
+
     @Override
     public synchronized void endOfBatch() {
         if (heldBack != null) heldBack.add(END_OF_BATCH);

@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -48,9 +50,11 @@ public class MultiResource extends ClientResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dtos.MultiRequest.class)))
     @APIResponse(responseCode = "200", description = "All applied; results per op")
     @APIResponse(responseCode = "4XX", description = "The failing op's error, with failedOp and results")
+    @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, description = "The secret of the session the request names, if any")
+    @APIResponse(responseCode = "401", description = "AUTH_FAILED: the named session's secret is missing or wrong")
     public CompletionStage<Response> multi(byte[] body) {
         JsonBody b = JsonBody.parse(body, null, MULTI_FIELDS);
-        long session = Sessions.parse(b.string("session"));
+        long session = Sessions.authorize(corral, request, b.string("session"), null);
         List<Op> ops = new ArrayList<>();
         List<String> kinds = new ArrayList<>();
         for (ObjectNode o : opNodes(b)) {

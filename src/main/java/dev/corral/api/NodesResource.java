@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -65,12 +66,14 @@ public class NodesResource extends ClientResource {
     @APIResponse(responseCode = "403", description = "NO_AUTH")
     @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
     @APIResponse(responseCode = "503", description = "No quorum, not ready, or outcome unknown")
+    @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, description = "The secret of the session the request names, if any")
+    @APIResponse(responseCode = "401", description = "AUTH_FAILED: the named session's secret is missing or wrong")
     public CompletionStage<Response> create(@PathParam("path") String raw, @QueryParam("session") String sessionParam, byte[] body) {
         String path = createPath(requestPath(request, NODES, raw));
         JsonBody b = JsonBody.parse(body, path, CREATE_FIELDS);
         CreateMode mode = b.mode("mode");
         Long ttl = b.longValue("ttl");
-        long session = Sessions.parse(b.string("session") != null ? b.string("session") : sessionParam);
+        long session = Sessions.authorize(corral, request, b.string("session") != null ? b.string("session") : sessionParam, path);
         Op.Create op = new Op.Create(path, b.data("data"), b.acl("acl"), mode, ttl == null ? -1 : ttl);
         Caller caller = callers.of(request, session);
         return outcomes.await(corral.write(op, caller), path, (result, zxid) -> {
@@ -88,13 +91,15 @@ public class NodesResource extends ClientResource {
     @APIResponse(responseCode = "200", description = "The znode", content = @Content(schema = @Schema(implementation = Dtos.NodeData.class)))
     @APIResponse(responseCode = "404", description = "NO_NODE")
     @APIResponse(responseCode = "403", description = "NO_AUTH")
+    @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, description = "The secret of the session the request names, if any")
+    @APIResponse(responseCode = "401", description = "AUTH_FAILED: the named session's secret is missing or wrong")
     public Response get(@PathParam("path") String raw,
             @Parameter(description = "List children instead of data") @QueryParam("children") boolean children,
             @Parameter(description = "Report existence; never 404") @QueryParam("exists") boolean exists,
             @Parameter(description = "Leave a one-shot watch (needs session)") @QueryParam("watch") boolean watch,
             @Parameter(description = "Session id: counts as a heartbeat; required for watch") @QueryParam("session") String sessionParam) {
         String path = znodePath(requestPath(request, NODES, raw));
-        long session = Sessions.parse(sessionParam);
+        long session = Sessions.authorize(corral, request, sessionParam, path);
         if (watch && session == 0) throw ApiException.badArguments("watch=true needs a session", path);
         Caller caller = callers.of(request, session);
         if (session != 0) corral.touchSession(session);
@@ -131,11 +136,13 @@ public class NodesResource extends ClientResource {
     @APIResponse(responseCode = "200", description = "Updated", content = @Content(schema = @Schema(implementation = Dtos.Updated.class)))
     @APIResponse(responseCode = "404", description = "NO_NODE")
     @APIResponse(responseCode = "412", description = "BAD_VERSION")
+    @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, description = "The secret of the session the request names, if any")
+    @APIResponse(responseCode = "401", description = "AUTH_FAILED: the named session's secret is missing or wrong")
     public CompletionStage<Response> set(@PathParam("path") String raw, @QueryParam("session") String sessionParam, byte[] body) {
         String path = znodePath(requestPath(request, NODES, raw));
         JsonBody b = JsonBody.parse(body, path, SET_FIELDS);
         Op.SetData op = new Op.SetData(path, b.data("data"), b.version("version"));
-        long session = Sessions.parse(b.string("session") != null ? b.string("session") : sessionParam);
+        long session = Sessions.authorize(corral, request, b.string("session") != null ? b.string("session") : sessionParam, path);
         return outcomes.await(corral.write(op, callers.of(request, session)), path, (result, zxid) -> {
             OpResult.DataSet s = (OpResult.DataSet) result;
             return Response.ok(new Dtos.Updated(s.path(), s.stat())).header(ZXID_HEADER, zxid).build();
@@ -149,11 +156,13 @@ public class NodesResource extends ClientResource {
     @APIResponse(responseCode = "404", description = "NO_NODE")
     @APIResponse(responseCode = "409", description = "NOT_EMPTY")
     @APIResponse(responseCode = "412", description = "BAD_VERSION")
+    @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, description = "The secret of the session the request names, if any")
+    @APIResponse(responseCode = "401", description = "AUTH_FAILED: the named session's secret is missing or wrong")
     public CompletionStage<Response> delete(@PathParam("path") String raw, @QueryParam("version") String versionParam,
             @QueryParam("session") String sessionParam) {
         String path = znodePath(requestPath(request, NODES, raw));
         int version = parseVersion(versionParam, path);
-        long session = Sessions.parse(sessionParam);
+        long session = Sessions.authorize(corral, request, sessionParam, path);
         return outcomes.await(corral.write(new Op.Delete(path, version), callers.of(request, session)), path,
                 (result, zxid) -> Response.noContent().header(ZXID_HEADER, zxid).build());
     }

@@ -1,9 +1,22 @@
 package dev.corral.api;
 
+import dev.corral.node.Corral;
+import dev.corral.tree.ErrorCode;
+import dev.corral.tree.SessionEntry;
+import dev.corral.txn.SessionSecret;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.Locale;
 
-/** Session ids as ZooKeeper prints them: 16 lowercase hex digits. */
+/**
+ * Session ids as ZooKeeper prints them (16 lowercase hex digits), and who may act as a session.
+ *
+ * <p>A session id is public: every ephemeral znode's Stat shows its owner. What makes a request an act of the
+ * session is its secret, shown once when the session is opened and presented in the {@value #SECRET_HEADER}
+ * header on every request that names the session (a body's or query's {@code session}, {@code /v1/sessions/{id}/…}).
+ */
 final class Sessions {
+    static final String SECRET_HEADER = "Corral-Session-Secret";
+
     private Sessions() {}
 
     static String format(long id) {
@@ -22,5 +35,48 @@ final class Sessions {
         } catch (NumberFormatException e) {
             throw ApiException.badArguments("session id must be 16 hex digits, got \"" + s + "\"", null);
         }
+    }
+
+    /**
+     * The session named by {@code idText} (0 if none is named), once the request has proven it may act as it:
+     * the session exists on this node (else 410 SESSION_EXPIRED) and the request carries its secret (else 401
+     * AUTH_FAILED). The secret is compared in constant time.
+     */
+    static long authorize(Corral corral, HttpServerRequest request, String idText, String path) {
+        long id = parse(idText);
+        if (id == 0) return 0;
+        entry(corral, request, id, path);
+        return id;
+    }
+
+    /**
+     * As {@link #authorize}, for a session that must be named; returns its entry. {@code path} is the znode the
+     * request is about, for the error body (null if none).
+     */
+    static SessionEntry entry(Corral corral, HttpServerRequest request, long id, String path) {
+        SessionEntry s = Reads.state(corral).session(id);
+        if (s == null) throw expired(id, path);
+        String header = request == null ? null : request.getHeader(SECRET_HEADER);
+        if (header == null || header.isBlank()) {
+            throw new ApiException(ErrorCode.AUTH_FAILED, "acting as session " + format(id) + " needs its secret in the "
+                    + SECRET_HEADER + " header", path);
+        }
+        SessionSecret presented = SessionSecret.parseHex(header.trim());
+        if (presented == null) {
+            throw new ApiException(ErrorCode.AUTH_FAILED, "the " + SECRET_HEADER + " header must be "
+                    + SessionSecret.HEX_LENGTH + " hex digits", path);
+        }
+        if (s.secret().isNone()) {
+            throw new ApiException(ErrorCode.AUTH_FAILED, "session " + format(id)
+                    + " was opened before sessions had secrets and cannot be acted on; open a new session", path);
+        }
+        if (!s.secret().matches(presented)) {
+            throw new ApiException(ErrorCode.AUTH_FAILED, "wrong secret for session " + format(id), path);
+        }
+        return s;
+    }
+
+    static ApiException expired(long sessionId, String path) {
+        return new ApiException(ErrorCode.SESSION_EXPIRED, "session " + format(sessionId) + " has expired or does not exist", path);
     }
 }

@@ -26,6 +26,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -45,9 +46,11 @@ public class SessionsResource extends ClientResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Open a session", description = "The timeout is negotiated into the configured range (default 4–40 s).")
+    @Operation(summary = "Open a session", description = "The timeout is negotiated into the configured range (default 4–40 s)."
+            + " The answer carries the session's secret, shown only here: every later request that acts as the session"
+            + " (names it in a body or query, or under /v1/sessions/{id}) must send it in the " + Sessions.SECRET_HEADER + " header.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dtos.SessionRequest.class)))
-    @APIResponse(responseCode = "201", description = "Opened", content = @Content(schema = @Schema(implementation = Dtos.Session.class)))
+    @APIResponse(responseCode = "201", description = "Opened", content = @Content(schema = @Schema(implementation = Dtos.OpenedSession.class)))
     public CompletionStage<Response> open(byte[] body) {
         JsonBody b = JsonBody.parse(body, null, Set.of("timeoutMs"));
         Integer timeout = b.intValue("timeoutMs");
@@ -55,7 +58,7 @@ public class SessionsResource extends ClientResource {
         return outcomes.await(corral.write(op, callers.of(request, 0)), null, (result, zxid) -> {
             OpResult.SessionOpened s = (OpResult.SessionOpened) result;
             return Response.status(201).header(NodesResource.ZXID_HEADER, zxid)
-                    .entity(new Dtos.Session(Sessions.format(s.sessionId()), s.timeoutMs())).build();
+                    .entity(new Dtos.OpenedSession(Sessions.format(s.sessionId()), s.timeoutMs(), s.secret().hex())).build();
         });
     }
 
@@ -63,7 +66,9 @@ public class SessionsResource extends ClientResource {
     @Path("{id}")
     @NonBlocking
     @Operation(summary = "Describe a session")
+    @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, required = true, description = "The session's secret")
     @APIResponse(responseCode = "200", description = "The session", content = @Content(schema = @Schema(implementation = Dtos.Session.class)))
+    @APIResponse(responseCode = "401", description = "AUTH_FAILED: the session's secret is missing or wrong")
     @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
     public Response get(@PathParam("id") String id) {
         SessionEntry s = existing(Sessions.parse(id));
@@ -74,10 +79,12 @@ public class SessionsResource extends ClientResource {
     @Path("{id}/keepalive")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Heartbeat", description = "Extends the session by its timeout.")
+    @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, required = true, description = "The session's secret")
     @APIResponse(responseCode = "200", description = "Alive", content = @Content(schema = @Schema(implementation = Dtos.Session.class)))
+    @APIResponse(responseCode = "401", description = "AUTH_FAILED: the session's secret is missing or wrong")
     @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
     public CompletionStage<Response> keepalive(@PathParam("id") String id) {
-        long sessionId = Sessions.parse(id);
+        long sessionId = existing(Sessions.parse(id)).id();
         return corral.touchSession(sessionId).thenApply(alive -> {
             SessionEntry s = corral.state().session(sessionId);
             if (!alive || s == null) throw expired(sessionId);
@@ -88,10 +95,12 @@ public class SessionsResource extends ClientResource {
     @DELETE
     @Path("{id}")
     @Operation(summary = "Close a session", description = "Its ephemeral znodes are deleted in the same transaction.")
+    @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, required = true, description = "The session's secret")
     @APIResponse(responseCode = "204", description = "Closed")
+    @APIResponse(responseCode = "401", description = "AUTH_FAILED: the session's secret is missing or wrong")
     @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
     public CompletionStage<Response> close(@PathParam("id") String id) {
-        long sessionId = Sessions.parse(id);
+        long sessionId = existing(Sessions.parse(id)).id();
         return outcomes.await(corral.write(new Op.CloseSession(sessionId), callers.of(request, 0)), null,
                 (result, zxid) -> Response.noContent().header(NodesResource.ZXID_HEADER, zxid).build());
     }
@@ -103,9 +112,12 @@ public class SessionsResource extends ClientResource {
     @Operation(summary = "Add a persistent watch", description = "mode persistent: created, deleted, data and children events on"
             + " the path; persistent_recursive: created, deleted and data events at or below it. Stays until removed.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dtos.WatchRequest.class)))
+    @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, required = true, description = "The session's secret")
     @APIResponse(responseCode = "201", description = "Added", content = @Content(schema = @Schema(implementation = Dtos.Watch.class)))
+    @APIResponse(responseCode = "401", description = "AUTH_FAILED: the session's secret is missing or wrong")
+    @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
     public Response addWatch(@PathParam("id") String id, byte[] body) {
-        long sessionId = Sessions.parse(id);
+        long sessionId = existing(Sessions.parse(id)).id();
         JsonBody b = JsonBody.parse(body, null, Set.of("path", "mode"));
         String path = NodesResource.givenPath(b.string("path"));
         String mode = b.string("mode") == null ? "persistent" : b.string("mode");
@@ -126,13 +138,15 @@ public class SessionsResource extends ClientResource {
     @Path("{id}/watches")
     @NonBlocking
     @Operation(summary = "Remove watches", description = "type: any (default), data, children, persistent or persistent_recursive.")
+    @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, required = true, description = "The session's secret")
     @APIResponse(responseCode = "204", description = "Removed")
+    @APIResponse(responseCode = "401", description = "AUTH_FAILED: the session's secret is missing or wrong")
     @APIResponse(responseCode = "404", description = "NO_WATCHER: none of that type on the path")
+    @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
     public Response removeWatches(@PathParam("id") String id, @QueryParam("path") String rawPath,
             @Parameter(description = "any, data, children, persistent, persistent_recursive") @QueryParam("type") String type) {
-        long sessionId = Sessions.parse(id);
+        long sessionId = existing(Sessions.parse(id)).id();
         String path = NodesResource.givenPath(rawPath);
-        existing(sessionId);
         Set<WatchKind> kinds = switch (type == null ? "any" : type) {
             case "any" -> EnumSet.allOf(WatchKind.class);
             case "data" -> EnumSet.of(WatchKind.DATA);
@@ -154,12 +168,13 @@ public class SessionsResource extends ClientResource {
             + " {type, path, zxid} and id = zxid of the change (when one change causes several events, only the last of them carries the id). Reconnect with Last-Event-ID to receive every event missed;"
             + " if they are no longer kept (or the node restarted), one resync event says to re-read and re-register watches."
             + " Event session {state: closed} ends the stream when the session closes or expires.")
+    @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, required = true, description = "The session's secret")
     @APIResponse(responseCode = "200", description = "The stream")
+    @APIResponse(responseCode = "401", description = "AUTH_FAILED: the session's secret is missing or wrong")
     @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
     public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink,
             @Context Sse sse) {
-        long sessionId = Sessions.parse(id);
-        existing(sessionId);
+        long sessionId = existing(Sessions.parse(id)).id();
         long last;
         try {
             last = lastEventId == null || lastEventId.isBlank() ? -1 : Long.parseLong(lastEventId.trim());
@@ -169,14 +184,13 @@ public class SessionsResource extends ClientResource {
         new EventStream(sink, sse, corral.watches().journal(sessionId)).start(last);
     }
 
+    /** The session, once the request has proven it may act as it (its secret). */
     private SessionEntry existing(long sessionId) {
-        SessionEntry s = Reads.state(corral).session(sessionId);
-        if (s == null) throw expired(sessionId);
-        return s;
+        return Sessions.entry(corral, request, sessionId, null);
     }
 
     private static ApiException expired(long sessionId) {
-        return new ApiException(ErrorCode.SESSION_EXPIRED, "session " + Sessions.format(sessionId) + " has expired or does not exist", null);
+        return Sessions.expired(sessionId, null);
     }
 
 

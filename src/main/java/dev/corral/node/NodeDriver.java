@@ -17,6 +17,7 @@ import dev.corral.tree.Prep;
 import dev.corral.tree.SnapshotCodec;
 import dev.corral.tree.TreeState;
 import dev.corral.tree.WatchRegistry;
+import dev.corral.txn.SessionSecret;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -242,7 +243,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
         SplittableRandom ids = new SplittableRandom(seedSource.nextLong());
         // As ZooKeeper does, the top byte of a session id is the id of the node that created it.
         long prefix = (long) settings.raft().id() << 56;
-        Prep prep = new Prep(settings.limits(), apply, () -> prefix | (ids.nextLong() >>> 8));
+        // Secrets are credentials: they come from the strong generator itself, never from a seeded one.
+        Prep prep = new Prep(settings.limits(), apply, () -> prefix | (ids.nextLong() >>> 8), () -> freshSecret(seedSource));
         replica = new Replica<>(settings.raft(), new SplittableRandom(seedSource.nextLong()), prep, apply,
                 new Replica.Settings(settings.limits(), settings.reapIntervalTicks()), r.state(), r.snapshotTerm(), r.hardState(),
                 r.entries());
@@ -253,6 +255,13 @@ public final class NodeDriver implements Corral, AutoCloseable {
         LOG.infof("node %d: recovered to zxid %d (snapshot at %d, %d log entries after it) in %d ms", settings.raft().id(),
                 lastIndex, r.state().lastZxid(), r.entries().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         publishStatus(NodeStatus.Phase.RUNNING, null);
+    }
+
+    private static SessionSecret freshSecret(SecureRandom random) {
+        while (true) {
+            SessionSecret s = new SessionSecret(random.nextLong(), random.nextLong());
+            if (!s.isNone()) return s;
+        }
     }
 
     private void handle(Event e) {

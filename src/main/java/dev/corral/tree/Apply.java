@@ -63,9 +63,9 @@ public final class Apply {
                 if (s.sessions.containsKey(cs.sessionId())) {
                     throw new IllegalStateException("session " + Long.toHexString(cs.sessionId()) + " exists at zxid " + zxid);
                 }
-                SessionEntry entry = new SessionEntry(cs.sessionId(), cs.timeoutMs(), PersistentMap.empty());
+                SessionEntry entry = new SessionEntry(cs.sessionId(), cs.timeoutMs(), cs.secret(), PersistentMap.empty());
                 TreeState next = s.with(s.root, s.sessions.with(cs.sessionId(), entry), s.containers, s.ttls, s.nodeCount, s.dataBytes);
-                yield new Step(next, new OpResult.SessionOpened(cs.sessionId(), cs.timeoutMs()));
+                yield new Step(next, new OpResult.SessionOpened(cs.sessionId(), cs.timeoutMs(), cs.secret()));
             }
             case Txn.CloseSession cs -> new Step(closeSession(s, zxid, cs.sessionId(), changes),
                     new OpResult.SessionClosed(cs.sessionId()));

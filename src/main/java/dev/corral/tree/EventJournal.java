@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  *
  * <p>Events are kept in zxid order, at most {@code capacity} of them. A stream that resumes after a zxid
  * gets every later event, or, if the journal has already dropped some of them (or did not exist yet, as after
- * a restart), a single answer that the client must re-read. Thread-safe.
+ * a restart), a single answer that the client must re-read. At most one stream is attached: attaching another
+ * replaces it. Thread-safe.
  */
 public final class EventJournal {
     /**
@@ -20,6 +21,9 @@ public final class EventJournal {
      */
     public interface BatchListener extends Consumer<TreeChange> {
         void endOfBatch();
+
+        /** Another stream attached to the journal; this one receives nothing more. */
+        void replaced();
     }
 
     /** What a (re)connecting stream gets first. */
@@ -63,7 +67,10 @@ public final class EventJournal {
      */
     public synchronized Resume attach(long lastEventZxid, Consumer<TreeChange> newListener) {
         long after = lastEventZxid < 0 ? deliveredThroughZxid : lastEventZxid;
-        listener.set(newListener);
+        // One stream per session: a new one (typically the same client reconnecting before the server noticed that
+        // the old connection died) takes over, and the old one is told, rather than silently starved.
+        Consumer<TreeChange> old = listener.getAndSet(newListener);
+        if (old != null && old != newListener && old instanceof BatchListener b) b.replaced();
         if (lastEventZxid < 0 ? after < droppedThroughZxid : after <= droppedThroughZxid) {
             deliveredThroughZxid = events.isEmpty() ? deliveredThroughZxid : events.getLast().zxid();
             return new Resume(true, List.of());

@@ -1,6 +1,7 @@
 package dev.corral.tree;
 
 import dev.corral.txn.Acl;
+import dev.corral.txn.SessionSecret;
 import java.util.List;
 
 /** The result of one applied operation, returned to the client that asked for it. */
@@ -15,7 +16,8 @@ public sealed interface OpResult {
 
     record Checked(String path) implements OpResult {}
 
-    record SessionOpened(long sessionId, int timeoutMs) implements OpResult {}
+    /** {@code secret} goes only to the client that opened the session. */
+    record SessionOpened(long sessionId, int timeoutMs, SessionSecret secret) implements OpResult {}
 
     record SessionClosed(long sessionId) implements OpResult {}
 

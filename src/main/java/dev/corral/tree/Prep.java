@@ -1,11 +1,13 @@
 package dev.corral.tree;
 
 import dev.corral.txn.Acl;
+import dev.corral.txn.SessionSecret;
 import dev.corral.txn.Txn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Validates requests against the leader's newest state and turns them into transactions: ZooKeeper's
@@ -33,11 +35,17 @@ public final class Prep {
     private final Limits limits;
     private final Apply apply;
     private final LongSupplier sessionIds;
+    private final Supplier<SessionSecret> sessionSecrets;
 
-    public Prep(Limits limits, Apply apply, LongSupplier sessionIds) {
+    /**
+     * {@code sessionIds} and {@code sessionSecrets} are the sources of fresh session ids and secrets. In production
+     * secrets must come from a cryptographically strong generator: they are the sessions' credentials.
+     */
+    public Prep(Limits limits, Apply apply, LongSupplier sessionIds, Supplier<SessionSecret> sessionSecrets) {
         this.limits = limits;
         this.apply = apply;
         this.sessionIds = sessionIds;
+        this.sessionSecrets = sessionSecrets;
     }
 
     public Limits limits() {
@@ -216,7 +224,11 @@ public final class Prep {
         int timeout = Math.clamp(cs.requestedTimeoutMs(), limits.sessionTimeoutMinMs(), limits.sessionTimeoutMaxMs());
         for (int attempt = 0; attempt < 64; attempt++) {
             long id = sessionIds.getAsLong();
-            if (NodeKind.isValidSessionId(id) && s.session(id) == null) return new Txn.CreateSession(id, timeout);
+            if (NodeKind.isValidSessionId(id) && s.session(id) == null) {
+                SessionSecret secret = sessionSecrets.get();
+                if (secret == null || secret.isNone()) throw new IllegalStateException("the session secret source produced no secret");
+                return new Txn.CreateSession(id, timeout, secret);
+            }
         }
         throw new IllegalStateException("the session id source produced 64 unusable ids in a row");
     }

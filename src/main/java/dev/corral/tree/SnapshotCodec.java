@@ -2,6 +2,7 @@ package dev.corral.tree;
 
 import dev.corral.txn.Acl;
 import dev.corral.txn.CorruptRecordException;
+import dev.corral.txn.SessionSecret;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -26,20 +27,24 @@ import java.util.zip.CheckedOutputStream;
  * Serializes a {@link TreeState} for snapshots. Because states are immutable, a snapshot is written from
  * a state captured in O(1) while the tree keeps changing.
  *
- * <p>Format, version 1, big-endian:
+ * <p>Format, version 2, big-endian:
  * <pre>
- *   "CRLSNAP1"                    8 bytes
+ *   "CRLSNAP2"                    8 bytes
  *   i64 lastZxid, i64 nodeCount
  *   i32 a, a × acl list           (i32 n, n × (i32 perms, str scheme, str id)); znodes refer to them by position
- *   i32 s, s × session            (i64 id, i32 timeoutMs); ephemerals are rebuilt from the znodes
+ *   i32 s, s × session            (i64 id, i32 timeoutMs, i64 secretHigh, i64 secretLow); ephemerals are rebuilt
+ *                                 from the znodes
  *   nodeCount × znode, pre-order  (str name, i32 acl, bytes data, i64 czxid mzxid pzxid ctime mtime ephemeralOwner,
  *                                  i32 version cversion aversion, i32 children)
  *   "CRLSEND1", i32 crc32c of every byte before it
  *   str := i32 n + UTF-8;  bytes := i32 n + n bytes
  * </pre>
+ * Version 1 ("CRLSNAP1") is the same without the session secrets; it is still read, its sessions getting
+ * {@link SessionSecret#NONE} (they can no longer be acted on, only expire).
  */
 public final class SnapshotCodec {
-    private static final byte[] MAGIC = "CRLSNAP1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "CRLSNAP2".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC_V1 = "CRLSNAP1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "CRLSEND1".getBytes(StandardCharsets.US_ASCII);
     private static final int LENGTH_MAX = 64 << 20;
 
@@ -69,6 +74,8 @@ public final class SnapshotCodec {
         for (SessionEntry s : sessions) {
             out.writeLong(s.id());
             out.writeInt(s.timeoutMs());
+            out.writeLong(s.secret().high());
+            out.writeLong(s.secret().low());
         }
         long written = writeNodes(out, state.root, aclIndex);
         if (written != state.nodeCount) {
@@ -133,7 +140,10 @@ public final class SnapshotCodec {
         DataInputStream in = new DataInputStream(new CheckedInputStream(buffered, crc));
         try {
             byte[] magic = in.readNBytes(MAGIC.length);
-            if (!java.util.Arrays.equals(magic, MAGIC)) throw new CorruptRecordException("not a Corral snapshot (bad magic)");
+            boolean withSecrets = java.util.Arrays.equals(magic, MAGIC);
+            if (!withSecrets && !java.util.Arrays.equals(magic, MAGIC_V1)) {
+                throw new CorruptRecordException("not a Corral snapshot (bad magic)");
+            }
             long lastZxid = in.readLong();
             long nodeCount = in.readLong();
             int aclCount = count(in.readInt(), 1 << 24);
@@ -146,7 +156,12 @@ public final class SnapshotCodec {
             }
             int sessionCount = count(in.readInt(), Integer.MAX_VALUE);
             Map<Long, Integer> timeouts = new HashMap<>();
-            for (int i = 0; i < sessionCount; i++) timeouts.put(in.readLong(), in.readInt());
+            Map<Long, SessionSecret> secrets = new HashMap<>();
+            for (int i = 0; i < sessionCount; i++) {
+                long id = in.readLong();
+                timeouts.put(id, in.readInt());
+                secrets.put(id, withSecrets ? new SessionSecret(in.readLong(), in.readLong()) : SessionSecret.NONE);
+            }
             Loaded loaded = readNodes(in, nodeCount, aclLists);
             byte[] end = in.readNBytes(END.length);
             if (!java.util.Arrays.equals(end, END)) throw new CorruptRecordException("snapshot trailer missing");
@@ -163,7 +178,7 @@ public final class SnapshotCodec {
                 Object[] keys = paths.toArray();
                 Object[] values = new Object[keys.length];
                 java.util.Arrays.fill(values, Boolean.TRUE);
-                sessions = sessions.with(e.getKey(), new SessionEntry(e.getKey(), e.getValue(),
+                sessions = sessions.with(e.getKey(), new SessionEntry(e.getKey(), e.getValue(), secrets.get(e.getKey()),
                         PersistentMap.ofEntries(keys, values, keys.length)));
             }
             for (Long owner : ephemerals.keySet()) {

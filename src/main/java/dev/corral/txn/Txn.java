@@ -34,8 +34,8 @@ public sealed interface Txn {
     /** All-or-nothing: every operation was validated against the state left by the ones before it. */
     record Multi(List<Txn> ops) implements Txn {}
 
-    /** Opens a session with the negotiated timeout. */
-    record CreateSession(long sessionId, int timeoutMs) implements Txn {}
+    /** Opens a session with the negotiated timeout and the secret the leader drew for it. */
+    record CreateSession(long sessionId, int timeoutMs, SessionSecret secret) implements Txn {}
 
     /** Closes (or expires) a session; its ephemeral nodes are deleted by the same transaction. */
     record CloseSession(long sessionId) implements Txn {}

@@ -22,9 +22,10 @@ import java.util.List;
  *     4 SetAcl        str path, acls, i32 aversion
  *     5 Check         str path
  *     6 Multi         i32 n, n × txn (no nesting)
- *     7 CreateSession i64 sessionId, i32 timeoutMs
+ *     7 CreateSession i64 sessionId, i32 timeoutMs             (read only: written before sessions had secrets)
  *     8 CloseSession  i64 sessionId
  *     9 Noop
+ *    10 CreateSession i64 sessionId, i32 timeoutMs, i64 secretHigh, i64 secretLow
  *   str  := i32 n, n bytes UTF-8;  bytes := i32 n, n bytes;  acls := i32 n, n × (i32 perms, str scheme, str id)
  * </pre>
  * Decoding verifies the checksum first and bounds every length, so a torn or altered record is reported
@@ -117,9 +118,11 @@ public final class TxnCodec {
                 for (Txn op : m.ops()) writeTxn(w, op, false);
             }
             case Txn.CreateSession s -> {
-                w.u8(7);
+                w.u8(10);
                 w.i64(s.sessionId());
                 w.i32(s.timeoutMs());
+                w.i64(s.secret().high());
+                w.i64(s.secret().low());
             }
             case Txn.CloseSession s -> {
                 w.u8(8);
@@ -144,9 +147,10 @@ public final class TxnCodec {
                 for (int i = 0; i < n; i++) ops.add(readTxn(in, false));
                 yield new Txn.Multi(List.copyOf(ops));
             }
-            case 7 -> new Txn.CreateSession(in.getLong(), in.getInt());
+            case 7 -> new Txn.CreateSession(in.getLong(), in.getInt(), SessionSecret.NONE);
             case 8 -> new Txn.CloseSession(in.getLong());
             case 9 -> new Txn.Noop();
+            case 10 -> new Txn.CreateSession(in.getLong(), in.getInt(), new SessionSecret(in.getLong(), in.getLong()));
             default -> throw new CorruptRecordException("unknown transaction kind " + kind);
         };
     }

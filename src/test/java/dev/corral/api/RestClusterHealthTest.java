@@ -1,5 +1,6 @@
 package dev.corral.api;
 
+import static dev.corral.api.RestSupport.as;
 import static dev.corral.api.RestSupport.create;
 import static dev.corral.api.RestSupport.json;
 import static dev.corral.api.RestSupport.openSession;
@@ -73,7 +74,7 @@ class RestClusterHealthTest {
         given().queryParam("children", true).get("/v1/nodes" + path).then().statusCode(200);
         given().get("/v1/nodes" + path + "/missing").then().statusCode(404);
         String session = openSession(30_000);
-        given().queryParam("watch", true).queryParam("session", session).get("/v1/nodes" + path).then().statusCode(200);
+        as(session).queryParam("watch", true).queryParam("session", session).get("/v1/nodes" + path).then().statusCode(200);
 
         Response r = given().get("/q/metrics");
         assertEquals(200, r.statusCode());

@@ -1,5 +1,6 @@
 package dev.corral.api;
 
+import static dev.corral.api.RestSupport.as;
 import static dev.corral.api.RestSupport.assertError;
 import static dev.corral.api.RestSupport.b64;
 import static dev.corral.api.RestSupport.create;
@@ -87,15 +88,15 @@ abstract class RestCoreScenarios {
     @Test
     void sessionEphemeralsGoWhenTheSessionCloses() {
         String session = openSession(10_000);
-        assertEquals(10_000, given().get("/v1/sessions/" + session).jsonPath().getInt("timeoutMs"));
-        assertEquals(200, given().post("/v1/sessions/" + session + "/keepalive").statusCode());
+        assertEquals(10_000, as(session).get("/v1/sessions/" + session).jsonPath().getInt("timeoutMs"));
+        assertEquals(200, as(session).post("/v1/sessions/" + session + "/keepalive").statusCode());
         String path = uniquePath("core-eph");
         JsonPath j = create(path, Map.of("mode", "ephemeral", "session", session));
         assertEquals(sessionNumber(session), j.getLong("stat.ephemeralOwner"));
         assertError(json(Map.of()).post("/v1/nodes" + path + "/child"), 400, "NO_CHILDREN_FOR_EPHEMERALS", path + "/child");
         RestSupport.closeSession(session);
         assertError(given().get("/v1/nodes" + path), 404, "NO_NODE", path);
-        assertError(given().get("/v1/sessions/" + session), 410, "SESSION_EXPIRED", null);
+        assertError(as(session).get("/v1/sessions/" + session), 410, "SESSION_EXPIRED", null);
     }
 
     @Test

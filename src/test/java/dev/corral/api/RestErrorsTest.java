@@ -1,5 +1,6 @@
 package dev.corral.api;
 
+import static dev.corral.api.RestSupport.as;
 import static dev.corral.api.RestSupport.assertBadArguments;
 import static dev.corral.api.RestSupport.assertError;
 import static dev.corral.api.RestSupport.b64;
@@ -221,10 +222,10 @@ class RestErrorsTest {
         assertBadArguments(json(Map.of("ops", List.of(Map.of("op", "get")))).post("/v1/multi-read"));
         assertBadArguments(json(Map.of("ops", List.of(Map.of("op", "exists", "path", "")))).post("/v1/multi-read"));
         String session = openSession(30_000);
-        assertBadArguments(json(Map.of("path", p + "/../x")).post("/v1/sessions/" + session + "/watches"));
-        assertBadArguments(json(Map.of("mode", "persistent")).post("/v1/sessions/" + session + "/watches"));
-        assertBadArguments(given().queryParam("path", "x").delete("/v1/sessions/" + session + "/watches"));
-        assertBadArguments(given().queryParam("type", "any").delete("/v1/sessions/" + session + "/watches"));
+        assertBadArguments(as(session, Map.of("path", p + "/../x")).post("/v1/sessions/" + session + "/watches"));
+        assertBadArguments(as(session, Map.of("mode", "persistent")).post("/v1/sessions/" + session + "/watches"));
+        assertBadArguments(as(session).queryParam("path", "x").delete("/v1/sessions/" + session + "/watches"));
+        assertBadArguments(as(session).queryParam("type", "any").delete("/v1/sessions/" + session + "/watches"));
         assertEquals(0, given().get("/v1/nodes").jsonPath().getInt("stat.version"), "the root's data was not set");
         assertEquals(0, given().get("/v1/nodes" + p).jsonPath().getInt("stat.numChildren"));
         RestSupport.closeSession(session);
@@ -287,7 +288,7 @@ class RestErrorsTest {
         String path = uniquePath("ephparent");
         create(path, Map.of("mode", "ephemeral", "session", session));
         assertError(json(Map.of()).post("/v1/nodes" + path + "/child"), 400, "NO_CHILDREN_FOR_EPHEMERALS", path + "/child");
-        assertError(json(Map.of("mode", "ephemeral", "session", session)).post("/v1/nodes" + path + "/child"), 400,
+        assertError(as(session, Map.of("mode", "ephemeral", "session", session)).post("/v1/nodes" + path + "/child"), 400,
                 "NO_CHILDREN_FOR_EPHEMERALS", path + "/child");
         assertEquals(0, given().get("/v1/nodes" + path).jsonPath().getInt("stat.numChildren"));
         RestSupport.closeSession(session);
@@ -305,11 +306,11 @@ class RestErrorsTest {
     void unknownSessionIsSessionExpired() {
         String path = uniquePath("unknownsession");
         String unknown = "00000000000000ff";
-        assertError(json(Map.of("mode", "ephemeral", "session", unknown)).post("/v1/nodes" + path), 410, "SESSION_EXPIRED", path);
-        assertError(given().get("/v1/sessions/" + unknown), 410, "SESSION_EXPIRED", null);
-        assertError(given().post("/v1/sessions/" + unknown + "/keepalive"), 410, "SESSION_EXPIRED", null);
-        assertError(given().delete("/v1/sessions/" + unknown), 410, "SESSION_EXPIRED", null);
-        assertError(given().get("/v1/sessions/" + unknown + "/events"), 410, "SESSION_EXPIRED", null);
+        assertError(as(unknown, Map.of("mode", "ephemeral", "session", unknown)).post("/v1/nodes" + path), 410, "SESSION_EXPIRED", path);
+        assertError(as(unknown).get("/v1/sessions/" + unknown), 410, "SESSION_EXPIRED", null);
+        assertError(as(unknown).post("/v1/sessions/" + unknown + "/keepalive"), 410, "SESSION_EXPIRED", null);
+        assertError(as(unknown).delete("/v1/sessions/" + unknown), 410, "SESSION_EXPIRED", null);
+        assertError(as(unknown).get("/v1/sessions/" + unknown + "/events"), 410, "SESSION_EXPIRED", null);
         assertEquals(404, RestSupport.status(path));
     }
 
@@ -318,12 +319,12 @@ class RestErrorsTest {
         String session = openSession(30_000);
         RestSupport.closeSession(session);
         String path = uniquePath("closedsession");
-        assertError(json(Map.of("mode", "ephemeral", "session", session)).post("/v1/nodes" + path), 410, "SESSION_EXPIRED", path);
+        assertError(as(session, Map.of("mode", "ephemeral", "session", session)).post("/v1/nodes" + path), 410, "SESSION_EXPIRED", path);
         assertError(json(Map.of()).post("/v1/nodes" + path + "?session=" + session), 410, "SESSION_EXPIRED", path);
-        assertError(given().get("/v1/sessions/" + session), 410, "SESSION_EXPIRED", null);
-        assertError(given().post("/v1/sessions/" + session + "/keepalive"), 410, "SESSION_EXPIRED", null);
-        assertError(given().delete("/v1/sessions/" + session), 410, "SESSION_EXPIRED", null);
-        assertError(given().queryParam("watch", true).queryParam("session", session).get("/v1/nodes/zookeeper"), 410, "SESSION_EXPIRED",
+        assertError(as(session).get("/v1/sessions/" + session), 410, "SESSION_EXPIRED", null);
+        assertError(as(session).post("/v1/sessions/" + session + "/keepalive"), 410, "SESSION_EXPIRED", null);
+        assertError(as(session).delete("/v1/sessions/" + session), 410, "SESSION_EXPIRED", null);
+        assertError(as(session).queryParam("watch", true).queryParam("session", session).get("/v1/nodes/zookeeper"), 410, "SESSION_EXPIRED",
                 "/zookeeper");
         assertEquals(404, RestSupport.status(path));
     }
@@ -331,9 +332,9 @@ class RestErrorsTest {
     @Test
     void malformedSessionIdIsBadArguments() {
         for (String id : List.of("xyz", "12345678901234567", "0000000000000000", "-1", "0x")) {
-            assertError(given().get("/v1/sessions/" + id), 400, "BAD_ARGUMENTS", null);
-            assertError(given().post("/v1/sessions/" + id + "/keepalive"), 400, "BAD_ARGUMENTS", null);
-            assertError(given().delete("/v1/sessions/" + id), 400, "BAD_ARGUMENTS", null);
+            assertError(as(id).get("/v1/sessions/" + id), 400, "BAD_ARGUMENTS", null);
+            assertError(as(id).post("/v1/sessions/" + id + "/keepalive"), 400, "BAD_ARGUMENTS", null);
+            assertError(as(id).delete("/v1/sessions/" + id), 400, "BAD_ARGUMENTS", null);
         }
         String path = uniquePath("badsession");
         assertBadArguments(json(Map.of("mode", "ephemeral", "session", "not-hex")).post("/v1/nodes" + path));
@@ -410,7 +411,7 @@ class RestErrorsTest {
                 new String[] {"POST", "/v1/nodes" + p + "/a", "{\"data\":null,\"mode\":null,\"ttl\":null,\"acl\":null,\"session\":null,\"x\":0}"},
                 new String[] {"POST", "/v1/sessions", "{\"timeoutMs\":null,\"x\":0}"});
         for (String[] req : requests) {
-            RestSupport.Raw r = raw(req[0], req[1], req[2]);
+            RestSupport.Raw r = raw(req[0], req[1], req[2], req[1].startsWith("/v1/sessions/") ? session : null);
             String what = req[0] + " " + req[1] + " " + req[2] + " -> " + r.status() + " " + r.body();
             assertTrue(r.status() >= 400 && r.status() < 500, what);
             assertTrue(r.contentType() != null && r.contentType().startsWith("application/json"), what);
@@ -425,7 +426,7 @@ class RestErrorsTest {
     @Test
     void nonNumericLastEventIdIsBadArguments() {
         String session = openSession(30_000);
-        assertError(given().header("Last-Event-ID", "yesterday").get("/v1/sessions/" + session + "/events"), 400, "BAD_ARGUMENTS", null);
+        assertError(as(session).header("Last-Event-ID", "yesterday").get("/v1/sessions/" + session + "/events"), 400, "BAD_ARGUMENTS", null);
         RestSupport.closeSession(session);
     }
 }

@@ -1,5 +1,6 @@
 package dev.corral.api;
 
+import static dev.corral.api.RestSupport.as;
 import static dev.corral.api.RestSupport.assertError;
 import static dev.corral.api.RestSupport.b64;
 import static dev.corral.api.RestSupport.create;
@@ -163,7 +164,7 @@ class RestMultiTest {
     void ephemeralCreateUsesTheBatchSession() {
         String session = openSession(30_000);
         String p = uniquePath("multieph");
-        Response r = json(Map.of("session", session, "ops", List.of(op("op", "create", "path", p, "mode", "ephemeral")))).post("/v1/multi");
+        Response r = as(session, Map.of("session", session, "ops", List.of(op("op", "create", "path", p, "mode", "ephemeral")))).post("/v1/multi");
         assertEquals(200, r.statusCode(), r::asString);
         assertEquals(sessionNumber(session), r.jsonPath().getLong("results[0].stat.ephemeralOwner"));
         assertError(multi(List.of(op("op", "create", "path", p + "-2", "mode", "ephemeral"))), 400, "BAD_ARGUMENTS", p + "-2");

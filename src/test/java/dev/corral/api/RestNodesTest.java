@@ -103,7 +103,7 @@ class RestNodesTest {
     void sessionMayAlsoBeGivenAsQueryParameter() {
         String session = openSession(30_000);
         String path = uniquePath("ephemeral-query");
-        Response r = json(Map.of("mode", "ephemeral")).post("/v1/nodes" + path + "?session=" + session);
+        Response r = RestSupport.as(session, Map.of("mode", "ephemeral")).post("/v1/nodes" + path + "?session=" + session);
         assertEquals(201, r.statusCode(), r::asString);
         assertEquals(sessionNumber(session), r.jsonPath().getLong("stat.ephemeralOwner"));
         RestSupport.closeSession(session);

@@ -80,9 +80,15 @@ class RestRestartIT {
     void znodesAndSessionsSurviveAndAStreamFromBeforeTheRestartIsToldToResync() throws Exception {
         start();
         api().body(Map.of("data", b64("before"))).post("/v1/nodes/restart").then().statusCode(201);
-        String session = api().body(Map.of("timeoutMs", 40_000)).post("/v1/sessions").then().statusCode(201).extract().path("id");
-        api().body(Map.of("mode", "ephemeral", "session", session)).post("/v1/nodes/restart-eph").then().statusCode(201);
-        api().body(Map.of("path", "/restart")).post("/v1/sessions/" + session + "/watches").then().statusCode(201);
+        Response opened = api().body(Map.of("timeoutMs", 40_000)).post("/v1/sessions");
+        assertEquals(201, opened.statusCode(), opened::asString);
+        String session = opened.jsonPath().getString("id");
+        String secret = opened.jsonPath().getString("secret");
+        RestSupport.rememberSecret(session, secret);
+        api().header(RestSupport.SECRET_HEADER, secret).body(Map.of("mode", "ephemeral", "session", session)).post("/v1/nodes/restart-eph")
+                .then().statusCode(201);
+        api().header(RestSupport.SECRET_HEADER, secret).body(Map.of("path", "/restart")).post("/v1/sessions/" + session + "/watches")
+                .then().statusCode(201);
         String lastSeen;
         try (SseClient events = SseClient.open(baseUrl(), session, null)) {
             Response set = api().body(Map.of("data", b64("seen"))).put("/v1/nodes/restart");
@@ -95,17 +101,21 @@ class RestRestartIT {
         start();
 
         assertEquals("seen", unb64(api().get("/v1/nodes/restart").then().statusCode(200).extract().path("data")));
-        assertEquals(200, api().get("/v1/sessions/" + session).statusCode(), "sessions are replicated state");
+        assertEquals(200, api().header(RestSupport.SECRET_HEADER, secret).get("/v1/sessions/" + session).statusCode(),
+                "sessions, and their secrets, are replicated state");
+        assertEquals(401, api().header(RestSupport.SECRET_HEADER, "0".repeat(32)).get("/v1/sessions/" + session).statusCode(),
+                "a wrong secret is still refused after the restart");
         assertEquals(200, api().get("/v1/nodes/restart-eph").statusCode(), "so are their ephemerals");
         try (SseClient resumed = SseClient.open(baseUrl(), session, lastSeen)) {
             SseClient.Event e = resumed.next();
             assertEquals("resync", e.name(), () -> "after a restart the watch is gone, so the client must be told: " + e);
             assertNull(e.id());
-            api().body(Map.of("path", "/restart")).post("/v1/sessions/" + session + "/watches").then().statusCode(201);
+            api().header(RestSupport.SECRET_HEADER, secret).body(Map.of("path", "/restart")).post("/v1/sessions/" + session + "/watches")
+                    .then().statusCode(201);
             Response set = api().body(Map.of("data", b64("after"))).put("/v1/nodes/restart");
             assertEquals(set.header(RestSupport.ZXID), resumed.nextWatch("NodeDataChanged", "/restart").id());
         }
-        api().delete("/v1/sessions/" + session).then().statusCode(204);
+        api().header(RestSupport.SECRET_HEADER, secret).delete("/v1/sessions/" + session).then().statusCode(204);
         assertEquals(404, api().get("/v1/nodes/restart-eph").statusCode());
         assertEquals(List.of("restart"), api().queryParam("children", true).get("/v1/nodes").jsonPath().getList("children")
                 .stream().filter(n -> n.toString().startsWith("restart")).toList());

@@ -1,5 +1,6 @@
 package dev.corral.api;
 
+import static dev.corral.api.RestSupport.as;
 import static dev.corral.api.RestSupport.assertError;
 import static dev.corral.api.RestSupport.create;
 import static dev.corral.api.RestSupport.json;
@@ -41,12 +42,14 @@ class RestSessionsTest {
             assertTrue(r.jsonPath().getString("id").matches("[0-9a-f]{16}"), r::asString);
             assertEquals(expected, r.jsonPath().getInt("timeoutMs"), () -> "asked " + asked);
             assertTrue(zxidOf(r) > 0);
+            RestSupport.rememberSecret(r.jsonPath().getString("id"), r.jsonPath().getString("secret"));
             RestSupport.closeSession(r.jsonPath().getString("id"));
         });
         Response dflt = given().post("/v1/sessions");
         assertEquals(201, dflt.statusCode(), dflt::asString);
         int timeout = dflt.jsonPath().getInt("timeoutMs");
         assertTrue(timeout >= TIMEOUT_MIN_MS && timeout <= TIMEOUT_MAX_MS, () -> "default timeout " + timeout);
+        RestSupport.rememberSecret(dflt.jsonPath().getString("id"), dflt.jsonPath().getString("secret"));
         RestSupport.closeSession(dflt.jsonPath().getString("id"));
     }
 
@@ -62,18 +65,18 @@ class RestSessionsTest {
     @Test
     void getDescribesTheSession() {
         String id = openSession(20_000);
-        Response r = given().get("/v1/sessions/" + id);
+        Response r = as(id).get("/v1/sessions/" + id);
         assertEquals(200, r.statusCode(), r::asString);
         assertEquals(id, r.jsonPath().getString("id"));
         assertEquals(20_000, r.jsonPath().getInt("timeoutMs"));
-        assertEquals(200, given().get("/v1/sessions/" + id.toUpperCase(java.util.Locale.ROOT)).statusCode(), "hex is case-insensitive");
+        assertEquals(200, as(id).get("/v1/sessions/" + id.toUpperCase(java.util.Locale.ROOT)).statusCode(), "hex is case-insensitive");
         RestSupport.closeSession(id);
     }
 
     @Test
     void keepaliveAnswersWithTheSession() {
         String id = openSession(10_000);
-        Response r = given().post("/v1/sessions/" + id + "/keepalive");
+        Response r = as(id).post("/v1/sessions/" + id + "/keepalive");
         assertEquals(200, r.statusCode(), r::asString);
         assertEquals(id, r.jsonPath().getString("id"));
         assertEquals(10_000, r.jsonPath().getInt("timeoutMs"));
@@ -91,7 +94,7 @@ class RestSessionsTest {
         create(parent + "/theirs", Map.of("mode", "ephemeral", "session", other));
         create(parent + "/kept");
 
-        Response close = given().delete("/v1/sessions/" + id);
+        Response close = as(id).delete("/v1/sessions/" + id);
         assertEquals(204, close.statusCode(), close::asString);
         long closeZxid = zxidOf(close);
 
@@ -100,8 +103,8 @@ class RestSessionsTest {
         JsonPath kids = given().queryParam("children", true).get("/v1/nodes" + parent).jsonPath();
         assertEquals(List.of("kept", "theirs"), kids.getList("children"));
         assertEquals(closeZxid, kids.getLong("stat.pzxid"), "the ephemerals went in the close transaction");
-        assertError(given().get("/v1/sessions/" + id), 410, "SESSION_EXPIRED", null);
-        assertEquals(200, given().get("/v1/sessions/" + other).statusCode());
+        assertError(as(id).get("/v1/sessions/" + id), 410, "SESSION_EXPIRED", null);
+        assertEquals(200, as(other).get("/v1/sessions/" + other).statusCode());
         RestSupport.closeSession(other);
         assertEquals(List.of("kept"), given().queryParam("children", true).get("/v1/nodes" + parent).jsonPath().getList("children"));
     }
@@ -111,7 +114,7 @@ class RestSessionsTest {
         long opened = System.nanoTime();
         String idle = openSession(1);
         String alive = openSession(1);
-        assertEquals(TIMEOUT_MIN_MS, given().get("/v1/sessions/" + idle).jsonPath().getInt("timeoutMs"));
+        assertEquals(TIMEOUT_MIN_MS, as(idle).get("/v1/sessions/" + idle).jsonPath().getInt("timeoutMs"));
         String parent = uniquePath("expiry");
         create(parent);
         create(parent + "/idle", Map.of("mode", "ephemeral", "session", idle));
@@ -119,19 +122,19 @@ class RestSessionsTest {
 
         // Heartbeat one session while waiting for the other, which gets none, to expire.
         RestSupport.await("the idle session to expire", Duration.ofSeconds(10), () -> {
-            assertEquals(200, given().post("/v1/sessions/" + alive + "/keepalive").statusCode(), "the kept-alive session expired");
+            assertEquals(200, as(alive).post("/v1/sessions/" + alive + "/keepalive").statusCode(), "the kept-alive session expired");
             return RestSupport.status(parent + "/idle") == 404;
         });
-        assertError(given().get("/v1/sessions/" + idle), 410, "SESSION_EXPIRED", null);
+        assertError(as(idle).get("/v1/sessions/" + idle), 410, "SESSION_EXPIRED", null);
         assertTrue(System.nanoTime() - opened >= Duration.ofMillis(TIMEOUT_MIN_MS).toNanos(), "expired before its timeout");
 
         // Keep heartbeating well past the session timeout: the session must outlive it.
         Duration pastTimeout = Duration.ofMillis(TIMEOUT_MIN_MS * 3L / 2);
         while (System.nanoTime() - opened < pastTimeout.toNanos()) {
-            assertEquals(200, given().post("/v1/sessions/" + alive + "/keepalive").statusCode(), "the kept-alive session expired");
+            assertEquals(200, as(alive).post("/v1/sessions/" + alive + "/keepalive").statusCode(), "the kept-alive session expired");
             RestSupport.pause();
         }
-        assertEquals(200, given().get("/v1/sessions/" + alive).statusCode());
+        assertEquals(200, as(alive).get("/v1/sessions/" + alive).statusCode());
         assertEquals(200, RestSupport.status(parent + "/alive"));
         assertEquals(List.of("alive"), given().queryParam("children", true).get("/v1/nodes" + parent).jsonPath().getList("children"));
         RestSupport.closeSession(alive);

@@ -32,6 +32,8 @@ import java.util.function.Supplier;
  */
 final class RestSupport {
     static final String ZXID = "Corral-Zxid";
+    static final String SECRET_HEADER = "Corral-Session-Secret";
+    private static final Map<String, String> SECRETS = new java.util.concurrent.ConcurrentHashMap<>();
     /** How long a test waits for the node to elect itself and become ready. */
     static final Duration READY_DEADLINE = Duration.ofSeconds(60);
     private static final AtomicLong COUNTER = new AtomicLong();
@@ -70,9 +72,13 @@ final class RestSupport {
         return given().contentType(ContentType.JSON).body(body);
     }
 
-    /** Creates a znode (persistent unless {@code body} says otherwise) and returns the 201 response's JSON. */
+    /**
+     * Creates a znode (persistent unless {@code body} says otherwise) and returns the 201 response's JSON. A body
+     * that names a session acts as it.
+     */
     static JsonPath create(String path, Map<String, ?> body) {
-        Response r = json(body).post("/v1/nodes" + path);
+        Object session = body.get("session");
+        Response r = (session instanceof String s ? as(s, body) : json(body)).post("/v1/nodes" + path);
         assertEquals(201, r.statusCode(), () -> "create " + path + ": " + r.asString());
         return r.jsonPath();
     }
@@ -85,15 +91,37 @@ final class RestSupport {
         return create(path, Map.of("data", b64(data)));
     }
 
-    /** Opens a session and returns its id. */
+    /** Opens a session and returns its id; its secret is kept for {@link #as}. */
     static String openSession(int timeoutMs) {
         Response r = json(Map.of("timeoutMs", timeoutMs)).post("/v1/sessions");
         assertEquals(201, r.statusCode(), r::asString);
-        return r.jsonPath().getString("id");
+        String id = r.jsonPath().getString("id");
+        SECRETS.put(id.toLowerCase(java.util.Locale.ROOT), r.jsonPath().getString("secret"));
+        return id;
+    }
+
+    /** Remembers the secret of a session opened without {@link #openSession}. */
+    static void rememberSecret(String session, String secret) {
+        SECRETS.put(session.toLowerCase(java.util.Locale.ROOT), secret);
+    }
+
+    /** The secret of a session this test run opened; for any other id, a well-formed secret that is not its own. */
+    static String secretOf(String session) {
+        return SECRETS.getOrDefault(session.toLowerCase(java.util.Locale.ROOT), "0123456789abcdef0123456789abcdef");
+    }
+
+    /** A request that acts as {@code session}: it carries the session's secret. */
+    static RequestSpecification as(String session) {
+        return given().header(SECRET_HEADER, secretOf(session));
+    }
+
+    /** A JSON request that acts as {@code session}. */
+    static RequestSpecification as(String session, Object body) {
+        return as(session).contentType(ContentType.JSON).body(body);
     }
 
     static void closeSession(String id) {
-        Response r = given().delete("/v1/sessions/" + id);
+        Response r = as(id).delete("/v1/sessions/" + id);
         assertEquals(204, r.statusCode(), r::asString);
     }
 
@@ -177,8 +205,15 @@ final class RestSupport {
     }
 
     static Raw raw(String method, String pathAndQuery, String body) {
+        return raw(method, pathAndQuery, body, null);
+    }
+
+    /** As {@link #raw(String, String, String)}, acting as {@code session} if it is not null. */
+    static Raw raw(String method, String pathAndQuery, String body, String session) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json");
+        if (session != null) b.header(SECRET_HEADER, secretOf(session));
+        b
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -1,5 +1,6 @@
 package dev.corral.api;
 
+import static dev.corral.api.RestSupport.as;
 import static dev.corral.api.RestSupport.assertError;
 import static dev.corral.api.RestSupport.b64;
 import static dev.corral.api.RestSupport.create;
@@ -41,7 +42,7 @@ class RestWatchesTest {
 
     @AfterEach
     void closeSessionOfTest() {
-        given().delete("/v1/sessions/" + session);
+        as(session).delete("/v1/sessions/" + session);
     }
 
     private long set(String path, String data) {
@@ -57,13 +58,13 @@ class RestWatchesTest {
     }
 
     private Response watchedRead(String path, String kind) {
-        var spec = given().queryParam("watch", true).queryParam("session", session);
+        var spec = as(session).queryParam("watch", true).queryParam("session", session);
         if (kind != null) spec = spec.queryParam(kind, true);
         return spec.get("/v1/nodes" + path);
     }
 
     private void addWatch(String path, String mode) {
-        Response r = json(mode == null ? Map.of("path", path) : Map.of("path", path, "mode", mode)).post("/v1/sessions/" + session + "/watches");
+        Response r = as(session, mode == null ? Map.of("path", path) : Map.of("path", path, "mode", mode)).post("/v1/sessions/" + session + "/watches");
         assertEquals(201, r.statusCode(), r::asString);
         assertEquals(path, r.jsonPath().getString("path"));
         assertEquals(mode == null ? "persistent" : mode, r.jsonPath().getString("mode"));
@@ -173,12 +174,12 @@ class RestWatchesTest {
             long zxid = set(path, "x");
             assertEquals(zxid, mine.nextWatch("NodeDataChanged", path).zxid());
             String sentinel = uniquePath("their-sentinel");
-            given().queryParam("exists", true).queryParam("watch", true).queryParam("session", other).get("/v1/nodes" + sentinel)
+            as(other).queryParam("exists", true).queryParam("watch", true).queryParam("session", other).get("/v1/nodes" + sentinel)
                     .then().statusCode(200);
             long created = create(sentinel).getLong("stat.czxid");
             assertEquals(created, theirs.nextWatch("NodeCreated", sentinel).zxid(), "the other session saw nothing before");
         } finally {
-            given().delete("/v1/sessions/" + other);
+            as(other).delete("/v1/sessions/" + other);
         }
     }
 
@@ -233,29 +234,29 @@ class RestWatchesTest {
         create(path);
         try (SseClient events = SseClient.open(session)) {
             addWatch(path, "persistent");
-            assertEquals(204, given().queryParam("path", path).queryParam("type", "persistent")
+            assertEquals(204, as(session).queryParam("path", path).queryParam("type", "persistent")
                     .delete("/v1/sessions/" + session + "/watches").statusCode());
-            assertError(given().queryParam("path", path).queryParam("type", "persistent").delete("/v1/sessions/" + session + "/watches"),
+            assertError(as(session).queryParam("path", path).queryParam("type", "persistent").delete("/v1/sessions/" + session + "/watches"),
                     404, "NO_WATCHER", path);
 
             watchedRead(path, null).then().statusCode(200);
-            assertError(given().queryParam("path", path).queryParam("type", "children").delete("/v1/sessions/" + session + "/watches"),
+            assertError(as(session).queryParam("path", path).queryParam("type", "children").delete("/v1/sessions/" + session + "/watches"),
                     404, "NO_WATCHER", path);
-            assertEquals(204, given().queryParam("path", path).queryParam("type", "data")
+            assertEquals(204, as(session).queryParam("path", path).queryParam("type", "data")
                     .delete("/v1/sessions/" + session + "/watches").statusCode());
 
             addWatch(path, "persistent_recursive");
             watchedRead(path, "children").then().statusCode(200);
-            assertEquals(204, given().queryParam("path", path).delete("/v1/sessions/" + session + "/watches").statusCode(),
+            assertEquals(204, as(session).queryParam("path", path).delete("/v1/sessions/" + session + "/watches").statusCode(),
                     "type any removes every kind");
-            assertError(given().queryParam("path", path).delete("/v1/sessions/" + session + "/watches"), 404, "NO_WATCHER", path);
+            assertError(as(session).queryParam("path", path).delete("/v1/sessions/" + session + "/watches"), 404, "NO_WATCHER", path);
 
             set(path, "unwatched");
             create(path + "/unwatched");
             assertNothingPending(events);
         }
         String never = uniquePath("never-watched");
-        assertError(given().queryParam("path", never).delete("/v1/sessions/" + session + "/watches"), 404, "NO_WATCHER", never);
+        assertError(as(session).queryParam("path", never).delete("/v1/sessions/" + session + "/watches"), 404, "NO_WATCHER", never);
         assertError(given().queryParam("path", never).delete("/v1/sessions/00000000000000ff/watches"), 410, "SESSION_EXPIRED", null);
         assertError(json(Map.of("path", never)).post("/v1/sessions/00000000000000ff/watches"), 410, "SESSION_EXPIRED", null);
     }
@@ -328,7 +329,7 @@ class RestWatchesTest {
         try (SseClient events = SseClient.open(session)) {
             long zxid = set(path, "attached");
             assertEquals(zxid, events.nextWatch("NodeDataChanged", path).zxid());
-            Response close = given().delete("/v1/sessions/" + session);
+            Response close = as(session).delete("/v1/sessions/" + session);
             assertEquals(204, close.statusCode(), close::asString);
             SseClient.Event e = events.next();
             assertEquals("session", e.name(), e::toString);

@@ -62,7 +62,7 @@ final class SseClient implements AutoCloseable {
     /** As {@link #open(String, String)}, on the node at {@code baseUrl}. */
     static SseClient open(String baseUrl, String sessionId, String lastEventId) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/sessions/" + sessionId + "/events"))
-                .header("Accept", "text/event-stream").GET();
+                .header("Accept", "text/event-stream").header(RestSupport.SECRET_HEADER, RestSupport.secretOf(sessionId)).GET();
         if (lastEventId != null) b.header("Last-Event-ID", lastEventId);
         try {
             HttpResponse<InputStream> r = RestSupport.http().sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream())

@@ -68,6 +68,8 @@ final class History {
     /** One session as its client saw it. */
     static final class Session {
         final String id;
+        /** The session's secret, which every act as the session presents. */
+        final String secret;
         final long idValue;
         final List<Znode> ephemerals = new ArrayList<>();
         /** The close was acknowledged (204): the session and its ephemerals must be gone. */
@@ -75,8 +77,9 @@ final class History {
         /** A close was sent and its outcome is unknown. */
         volatile boolean closePending;
 
-        Session(String id) {
+        Session(String id, String secret) {
             this.id = id;
+            this.secret = secret;
             this.idValue = Long.parseUnsignedLong(id, 16);
         }
 
@@ -101,8 +104,8 @@ final class History {
         return z;
     }
 
-    Session newSession(String id, long zxid) {
-        Session s = new Session(id);
+    Session newSession(String id, String secret, long zxid) {
+        Session s = new Session(id, secret);
         if (sessions.putIfAbsent(id, s) != null) anomaly("session id " + id + " was handed out twice");
         ackZxid(zxid, "open session " + id);
         return s;

@@ -203,18 +203,39 @@ final class NodeProcess implements AutoCloseable {
         return send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build());
     }
 
+    /** A GET that acts as the session whose secret is {@code sessionSecret} (null: as no session). */
+    Reply get(String path, String sessionSecret) throws IOException {
+        return send(withSecret(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).GET(), sessionSecret).build());
+    }
+
     Reply post(String path, String json) throws IOException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return post(path, json, null);
+    }
+
+    Reply post(String path, String json, String sessionSecret) throws IOException {
+        return send(withSecret(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)), sessionSecret).build());
     }
 
     Reply put(String path, String json) throws IOException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+        return put(path, json, null);
+    }
+
+    Reply put(String path, String json, String sessionSecret) throws IOException {
+        return send(withSecret(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)), sessionSecret).build());
     }
 
     Reply delete(String path) throws IOException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).DELETE().build());
+        return delete(path, null);
+    }
+
+    Reply delete(String path, String sessionSecret) throws IOException {
+        return send(withSecret(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).DELETE(), sessionSecret).build());
+    }
+
+    private static HttpRequest.Builder withSecret(HttpRequest.Builder b, String sessionSecret) {
+        return sessionSecret == null ? b : b.header("Corral-Session-Secret", sessionSecret);
     }
 
     private Reply send(HttpRequest request) throws IOException {

@@ -53,7 +53,7 @@ final class Verifier {
         int closed = 0;
         Set<Long> live = new HashSet<>();
         for (History.Session s : history.sessions.values()) {
-            NodeProcess.Reply r = node.get("/v1/sessions/" + s.id);
+            NodeProcess.Reply r = node.get("/v1/sessions/" + s.id, s.secret);
             boolean exists = r.status() == 200;
             if (r.status() != 200 && r.status() != 410) problem("session " + s.id + ": unexpected " + r.status() + " " + r.body());
             if (s.closed && exists) problem("session " + s.id + " was closed (acknowledged) but exists after the restart");

@@ -121,7 +121,7 @@ final class Workload {
         for (History.Session s : history.sessions.values()) {
             if (s.closed) continue;
             try {
-                node.post("/v1/sessions/" + s.id + "/keepalive", "");
+                node.post("/v1/sessions/" + s.id + "/keepalive", "", s.secret);
             } catch (IOException e) {
                 // The node is down or restarting; the next round tries again.
             }
@@ -180,7 +180,7 @@ final class Workload {
                 + (session == null ? "" : ",\"mode\":\"ephemeral\",\"session\":\"" + session.id + "\"") + "}";
         NodeProcess.Reply r;
         try {
-            r = node.post("/v1/nodes" + z.path, body);
+            r = node.post("/v1/nodes" + z.path, body, session == null ? null : session.secret);
         } catch (IOException e) {
             history.unknown(z, new History.Write(History.Kind.CREATE, data));
             return Step.LOST;
@@ -197,7 +197,7 @@ final class Workload {
                 + (session == null ? "" : ",\"session\":\"" + session.id + "\"") + "}";
         NodeProcess.Reply r;
         try {
-            r = node.put("/v1/nodes" + z.path, body);
+            r = node.put("/v1/nodes" + z.path, body, session == null ? null : session.secret);
         } catch (IOException e) {
             history.unknown(z, new History.Write(History.Kind.SET, data));
             return Step.LOST;
@@ -244,7 +244,7 @@ final class Workload {
             return Step.LOST;
         }
         if (r.status() == 201) {
-            History.Session s = history.newSession(r.json().path("id").asText(), r.zxid());
+            History.Session s = history.newSession(r.json().path("id").asText(), r.json().path("secret").asText(), r.zxid());
             if (r.json().path("timeoutMs").asInt() != SESSION_TIMEOUT_MS) history.anomaly("session opened with " + r.body());
             usable.add(s);
             return Step.DONE;
@@ -260,7 +260,7 @@ final class Workload {
     private Step closeSession(NodeProcess node, History.Session s) {
         NodeProcess.Reply r;
         try {
-            r = node.delete("/v1/sessions/" + s.id);
+            r = node.delete("/v1/sessions/" + s.id, s.secret);
         } catch (IOException e) {
             s.closePending = true;
             history.unknown.incrementAndGet();

@@ -42,7 +42,9 @@ final class Invariants {
     Invariants(SimNode[] nodes, Prep.Limits limits) {
         this.nodes = nodes;
         this.quorum = (nodes.length - 1) / 2 + 1;
-        this.referencePrep = new Prep(limits, new Apply(new AclTable()), new SplittableRandom(0)::nextLong);
+        SplittableRandom referenceIds = new SplittableRandom(0);
+        this.referencePrep = new Prep(limits, new Apply(new AclTable()), referenceIds::nextLong,
+                () -> new dev.corral.txn.SessionSecret(referenceIds.nextLong() | 1, referenceIds.nextLong()));
     }
 
     // ---- election safety and leader completeness ----
@@ -243,7 +245,7 @@ final class Invariants {
                 case Op.Check c -> txn instanceof dev.corral.txn.Txn.Check t && t.path().equals(c.path())
                         && result instanceof OpResult.Checked ? null : "the entry is " + ReferenceLog.describe(txn);
                 case Op.CreateSession cs -> txn instanceof dev.corral.txn.Txn.CreateSession t && result instanceof OpResult.SessionOpened so
-                        && so.sessionId() == t.sessionId() && so.timeoutMs() == t.timeoutMs() ? null : "the entry is " + ReferenceLog.describe(txn);
+                        && so.sessionId() == t.sessionId() && so.timeoutMs() == t.timeoutMs() && so.secret().equals(t.secret()) ? null : "the entry is " + ReferenceLog.describe(txn);
                 case Op.CloseSession cs -> txn instanceof dev.corral.txn.Txn.CloseSession t && t.sessionId() == cs.sessionId()
                         && result instanceof OpResult.SessionClosed ? null : "the entry is " + ReferenceLog.describe(txn);
                 case Op.Multi m -> {

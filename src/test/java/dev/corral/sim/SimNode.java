@@ -11,6 +11,7 @@ import dev.corral.tree.Apply;
 import dev.corral.tree.Prep;
 import dev.corral.tree.SnapshotCodec;
 import dev.corral.tree.TreeState;
+import dev.corral.txn.SessionSecret;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,7 +117,7 @@ final class SimNode {
     SimDisk.Recovered start(RandomGenerator raftRandom, LongSupplier sessionIds) {
         SimDisk.Recovered r = disk.recover(acls);
         Apply apply = new Apply(acls);
-        Prep prep = new Prep(settings.limits(), apply, sessionIds);
+        Prep prep = new Prep(settings.limits(), apply, sessionIds, () -> new SessionSecret(sessionIds.getAsLong() | 1, sessionIds.getAsLong()));
         replica = new Replica<>(config, raftRandom, prep, apply, settings, r.snapshotState(), r.snapshotTerm(), r.hardState(),
                 r.entries());
         lastApplied = r.snapshotState().lastZxid();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.corral.txn.Acl;
+import dev.corral.txn.SessionSecret;
 import dev.corral.txn.TxnCodec;
 import dev.corral.txn.TxnRecord;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ final class TreeHarness {
     final List<Long> sessionIdSource = new ArrayList<>();
     private long nextSessionId = 0x1000;
     final Prep prep = new Prep(new Prep.Limits(DATA_BYTES_MAX, SESSION_TIMEOUT_MIN_MS, SESSION_TIMEOUT_MAX_MS), apply,
-            () -> sessionIdSource.isEmpty() ? nextSessionId++ : sessionIdSource.removeFirst());
+            () -> sessionIdSource.isEmpty() ? nextSessionId++ : sessionIdSource.removeFirst(),
+            () -> new SessionSecret(0x5ec7e7L, nextSessionId));
     final List<TxnRecord> log = new ArrayList<>();
     TreeState state = TreeState.initial();
     long nowMs = 1_700_000_000_000L;

@@ -206,9 +206,9 @@ class TreeStatTest {
                 new Txn.Delete("/missing"),
                 new Txn.Delete("/zookeeper"),
                 new Txn.SetData("/missing", new byte[0], 1),
-                new Txn.CreateSession(1, 1000))) {
+                new Txn.CreateSession(1, 1000, new dev.corral.txn.SessionSecret(1, 1)))) {
             TreeState withSession = bad instanceof Txn.CreateSession
-                    ? h.apply.apply(s, s.lastZxid() + 1, new TxnRecord(1, new Txn.CreateSession(1, 1000))).state()
+                    ? h.apply.apply(s, s.lastZxid() + 1, new TxnRecord(1, new Txn.CreateSession(1, 1000, new dev.corral.txn.SessionSecret(1, 1)))).state()
                     : s;
             assertThrows(IllegalStateException.class,
                     () -> h.apply.apply(withSession, withSession.lastZxid() + 1, new TxnRecord(1, bad)), bad.toString());

@@ -39,10 +39,10 @@ class TxnCodecTest {
                         new Txn.Check("/m"),
                         new Txn.Delete("/m/child"),
                         new Txn.SetAcl("/m", Acl.READ_ONLY, 1),
-                        new Txn.CreateSession(5, 3000),
+                        new Txn.CreateSession(5, 3000, new SessionSecret(1, 2)),
                         new Txn.CloseSession(5),
                         new Txn.Noop())),
-                new Txn.CreateSession(0x0123456789abcdefL, 30_000),
+                new Txn.CreateSession(0x0123456789abcdefL, 30_000, new SessionSecret(-1, 0x0123456789abcdefL)),
                 new Txn.CloseSession(-2),
                 new Txn.Noop());
     }
@@ -183,5 +183,27 @@ class TxnCodecTest {
         out[body.length + 2] = (byte) (crc >>> 8);
         out[body.length + 3] = (byte) crc;
         return out;
+    }
+
+    @Test
+    void createSessionRecordsFromBeforeSecretsDecodeWithNoSecret() {
+        // Kind 7 as the first format wrote it: id and timeout, no secret.
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 + 8 + 1 + 8 + 4 + 4);
+        b.put((byte) 1).putLong(1_700_000_000_000L).put((byte) 7).putLong(0x0102030405060708L).putInt(30_000);
+        b.putInt(Checksums.crc32c(b.array(), 0, b.position()));
+        TxnRecord r = TxnCodec.decode(b.array());
+        assertEquals(new Txn.CreateSession(0x0102030405060708L, 30_000, SessionSecret.NONE), r.txn());
+    }
+
+    @Test
+    void sessionSecretsNeverMatchNoneAndCompareByValue() {
+        SessionSecret s = new SessionSecret(5, 6);
+        assertTrue(s.matches(new SessionSecret(5, 6)));
+        assertTrue(!s.matches(new SessionSecret(5, 7)) && !s.matches(null));
+        assertTrue(!SessionSecret.NONE.matches(SessionSecret.NONE), "a session without a secret cannot be acted on");
+        assertEquals(s, SessionSecret.parseHex(s.hex()));
+        assertEquals(s, SessionSecret.ofBytes(s.bytes()));
+        assertEquals(null, SessionSecret.parseHex("xyz"));
+        assertTrue(!s.toString().contains(s.hex()), "a secret never reaches a log through toString");
     }
 }
