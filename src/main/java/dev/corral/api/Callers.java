@@ -40,6 +40,12 @@ public class Callers {
         return new Caller(sessionId, ids);
     }
 
+    /** The client's address, for per-address limits; "unknown" if the connection does not say. */
+    static String address(HttpServerRequest request) {
+        if (request == null || request.remoteAddress() == null || request.remoteAddress().hostAddress() == null) return "unknown";
+        return request.remoteAddress().hostAddress();
+    }
+
     private static String digestOf(String authorization) {
         String[] parts = authorization.trim().split("\\s+", 2);
         if (parts.length != 2 || !parts[0].toLowerCase(Locale.ROOT).equals("basic")) {

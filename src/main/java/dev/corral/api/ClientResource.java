@@ -1,5 +1,6 @@
 package dev.corral.api;
 
+import dev.corral.config.CorralConfig;
 import dev.corral.node.Corral;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -15,6 +16,9 @@ abstract class ClientResource {
 
     @Inject
     Outcomes outcomes;
+
+    @Inject
+    CorralConfig config;
 
     @Context
     HttpServerRequest request;

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One open event stream of a session: watch events as Server-Sent Events whose id is the zxid of the change.
@@ -23,27 +23,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Attaching to the session's journal hands back the events the client missed; events that arrive
  * meanwhile are held back until those are sent, so the stream stays in zxid order. A client that reads
- * too slowly is disconnected rather than buffered without bound; it resumes with {@code Last-Event-ID}.
+ * too slowly is disconnected rather than buffered without bound: once more than {@code bufferBytesMax} bytes of
+ * events wait to be written to its connection, the stream is closed. It resumes with {@code Last-Event-ID}
+ * from the session's journal, so nothing is lost but time.
  */
 final class EventStream implements EventJournal.BatchListener {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** Sends not yet written to the connection; beyond this the client is too slow and is cut off. */
-    private static final int IN_FLIGHT_MAX = 10_000;
+    /** Bytes of an SSE frame beyond its name, id and data: the field names, separators and blank line. */
+    private static final int FRAME_OVERHEAD_BYTES = 24;
     /** Stands for "end of batch" among held-back events. */
     private static final TreeChange END_OF_BATCH = new TreeChange(TreeChange.EventType.None, "", -1);
 
     private final SseEventSink sink;
     private final Sse sse;
     private final EventJournal journal;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final long bufferBytesMax;
+    /** Bytes of events handed to the connection and not yet written to it. */
+    private final AtomicLong bytesInFlight = new AtomicLong();
     private List<TreeChange> heldBack = new ArrayList<>();
     /** The last event received, not yet sent: whether it gets an id depends on the event after it. */
     private TreeChange pending;
 
-    EventStream(SseEventSink sink, Sse sse, EventJournal journal) {
+    EventStream(SseEventSink sink, Sse sse, EventJournal journal, long bufferBytesMax) {
         this.sink = sink;
         this.sse = sse;
         this.journal = journal;
+        this.bufferBytesMax = bufferBytesMax;
     }
 
     /** Attaches to the journal and sends what the client missed since {@code lastEventZxid} (-1: since last delivery). */
@@ -119,14 +124,20 @@ final class EventStream implements EventJournal.BatchListener {
             journal.detach(this);
             return;
         }
-        if (inFlight.incrementAndGet() > IN_FLIGHT_MAX) {
+        long bytes = FRAME_OVERHEAD_BYTES + length(event.getName()) + length(event.getId()) + length(String.valueOf(event.getData()));
+        if (bytesInFlight.addAndGet(bytes) > bufferBytesMax) {
             close();
             return;
         }
         sink.send(event).whenComplete((ok, error) -> {
-            inFlight.decrementAndGet();
+            bytesInFlight.addAndGet(-bytes);
             if (error != null) close();
         });
+    }
+
+    /** Characters, which is bytes for the ASCII JSON of events and close enough for a bound otherwise. */
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     void close() {

@@ -111,14 +111,14 @@ public class NodesResource extends ClientResource {
             }
             Znode node = state.find(path);
             if (exists) {
-                if (watch) corral.watches().add(session, path, WatchKind.DATA);
+                if (watch) Watches.add(corral, session, path, WatchKind.DATA, caller);
                 return ok(state, new Dtos.Exists(path, node != null, node == null ? null : node.stat()));
             }
             if (node == null) throw new ApiException(ErrorCode.NO_NODE, "node does not exist", path);
             if (!AclCheck.permits(node.acl(), Acl.READ, caller.ids())) {
                 throw new ApiException(ErrorCode.NO_AUTH, "no READ permission", path);
             }
-            if (watch) corral.watches().add(session, path, kind);
+            if (watch) Watches.add(corral, session, path, kind, caller);
             if (children) {
                 List<String> names = node.childNames();
                 names.sort(null);

@@ -8,6 +8,7 @@ import dev.corral.tree.Paths;
 import dev.corral.tree.SessionEntry;
 import dev.corral.tree.WatchKind;
 import io.smallrye.common.annotation.NonBlocking;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -43,6 +44,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "sessions")
 public class SessionsResource extends ClientResource {
+    @Inject
+    SessionQuota quota;
 
     @POST
     @Consumes(MediaType.WILDCARD)
@@ -51,15 +54,21 @@ public class SessionsResource extends ClientResource {
             + " (names it in a body or query, or under /v1/sessions/{id}) must send it in the " + Sessions.SECRET_HEADER + " header.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dtos.SessionRequest.class)))
     @APIResponse(responseCode = "201", description = "Opened", content = @Content(schema = @Schema(implementation = Dtos.OpenedSession.class)))
+    @APIResponse(responseCode = "429", description = "THROTTLED_OP: this client address already holds corral.limits.sessions-per-address open sessions")
     public CompletionStage<Response> open(byte[] body) {
         JsonBody b = JsonBody.parse(body, null, Set.of("timeoutMs"));
         Integer timeout = b.intValue("timeoutMs");
         Op.CreateSession op = new Op.CreateSession(timeout == null ? 30_000 : timeout);
-        return outcomes.await(corral.write(op, callers.of(request, 0)), null, (result, zxid) -> {
+        Caller caller = callers.of(request, 0);
+        String address = Callers.address(request);
+        quota.reserve(address);
+        long[] opened = new long[1];
+        return outcomes.await(corral.write(op, caller), null, (result, zxid) -> {
             OpResult.SessionOpened s = (OpResult.SessionOpened) result;
+            opened[0] = s.sessionId();
             return Response.status(201).header(NodesResource.ZXID_HEADER, zxid)
                     .entity(new Dtos.OpenedSession(Sessions.format(s.sessionId()), s.timeoutMs(), s.secret().hex())).build();
-        });
+        }).whenComplete((r, error) -> quota.release(address, opened[0]));
     }
 
     @GET
@@ -129,7 +138,7 @@ public class SessionsResource extends ClientResource {
         corral.touchSession(sessionId);
         return corral.watches().atomically(() -> {
             existing(sessionId);
-            corral.watches().add(sessionId, path, kind);
+            Watches.add(corral, sessionId, path, kind, callers.of(request, sessionId));
             return Response.status(201).header(NodesResource.ZXID_HEADER, corral.state().lastZxid()).entity(new Dtos.Watch(path, mode)).build();
         });
     }
@@ -181,7 +190,7 @@ public class SessionsResource extends ClientResource {
         } catch (NumberFormatException e) {
             throw ApiException.badArguments("Last-Event-ID must be a zxid, got \"" + lastEventId + "\"", null);
         }
-        new EventStream(sink, sse, corral.watches().journal(sessionId)).start(last);
+        new EventStream(sink, sse, corral.watches().journal(sessionId), config.limits().streamBufferBytes()).start(last);
     }
 
     /** The session, once the request has proven it may act as it (its secret). */

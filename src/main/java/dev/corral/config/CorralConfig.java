@@ -81,6 +81,32 @@ public interface CorralConfig {
         @WithDefault("50000")
         @Min(1)
         int queuedRequestsMax();
+
+        /**
+         * Paths one session may watch (each path may carry every kind of watch). A watch costs a few hundred bytes
+         * of heap; this bounds what one client can make the node hold.
+         */
+        @WithDefault("100000")
+        @Min(1)
+        int watchedPathsPerSession();
+
+        /** Watched (path, session) pairs on this node, all sessions together. */
+        @WithDefault("1000000")
+        @Min(1)
+        int watchedPaths();
+
+        /** Sessions open at once that were opened from one client address through this node. */
+        @WithDefault("1000")
+        @Min(1)
+        int sessionsPerAddress();
+
+        /**
+         * Bytes of watch events an event stream may have waiting to be written to its connection; a client that
+         * reads more slowly is disconnected (it resumes with Last-Event-ID).
+         */
+        @WithDefault("262144")
+        @Min(4096)
+        long streamBufferBytes();
     }
 
     interface Session {

@@ -54,7 +54,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     /** How the driver is set up; built from configuration at the edge. */
     public record Settings(RaftConfig raft, long tickMs, Prep.Limits limits, int reapIntervalTicks, long snapshotEveryEntries,
-            long snapshotEveryBytes, long keepEntries, int keepSnapshots, int journalEvents, int queueMax) {}
+            long snapshotEveryBytes, long keepEntries, int keepSnapshots, int journalEvents, int queueMax,
+            int watchedPathsPerSessionMax, int watchedPathsMax) {}
 
     private sealed interface Event {}
 
@@ -251,7 +252,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
         lastSnapshotIndex = r.state().lastZxid();
         state = r.state();
         long lastIndex = replica.lastIndex();
-        watches = new WatchRegistry(settings.journalEvents(), lastIndex);
+        watches = new WatchRegistry(settings.journalEvents(), lastIndex, settings.watchedPathsPerSessionMax(), settings.watchedPathsMax());
         LOG.infof("node %d: recovered to zxid %d (snapshot at %d, %d log entries after it) in %d ms", settings.raft().id(),
                 lastIndex, r.state().lastZxid(), r.entries().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         publishStatus(NodeStatus.Phase.RUNNING, null);

@@ -78,11 +78,12 @@ public final class Apply {
         String parentPath = Paths.parent(path);
         String name = Paths.name(path);
         Znode child = Znode.created(name, c.data(), acls.intern(c.acl()), zxid, time, c.ephemeralOwner());
+        Znode[] parentAfter = new Znode[1];
         Znode newRoot = update(s.root, parentPath, parent -> {
             if (parent.child(name) != null) {
                 throw new IllegalStateException("create of existing " + path + " at zxid " + zxid);
             }
-            return parent.withChildAdded(child, zxid);
+            return parentAfter[0] = parent.withChildAdded(child, zxid);
         });
         PersistentMap<Long, SessionEntry> sessions = s.sessions;
         PersistentMap<String, Boolean> containers = s.containers;
@@ -100,8 +101,8 @@ public final class Apply {
             }
             case PERSISTENT -> { }
         }
-        changes.add(new TreeChange(TreeChange.EventType.NodeCreated, path, zxid));
-        changes.add(new TreeChange(TreeChange.EventType.NodeChildrenChanged, parentPath, zxid));
+        changes.add(new TreeChange(TreeChange.EventType.NodeCreated, path, zxid, child.acl));
+        changes.add(new TreeChange(TreeChange.EventType.NodeChildrenChanged, parentPath, zxid, parentAfter[0].acl));
         TreeState next = s.with(newRoot, sessions, containers, ttls, s.nodeCount + 1, s.dataBytes + c.data().length);
         return new Step(next, new OpResult.Created(path, child.stat()));
     }
@@ -110,13 +111,14 @@ public final class Apply {
         String parentPath = Paths.parent(path);
         String name = Paths.name(path);
         Znode[] removed = new Znode[1];
+        Znode[] parentAfter = new Znode[1];
         Znode newRoot = update(s.root, parentPath, parent -> {
             Znode child = parent.child(name);
             if (child == null || child.numChildren() != 0) {
                 throw new IllegalStateException("delete of " + (child == null ? "missing " : "non-empty ") + path + " at zxid " + zxid);
             }
             removed[0] = child;
-            return parent.withChildRemoved(name, zxid);
+            return parentAfter[0] = parent.withChildRemoved(name, zxid);
         });
         Znode node = removed[0];
         PersistentMap<Long, SessionEntry> sessions = s.sessions;
@@ -131,8 +133,8 @@ public final class Apply {
             }
             case PERSISTENT -> { }
         }
-        changes.add(new TreeChange(TreeChange.EventType.NodeDeleted, path, zxid));
-        changes.add(new TreeChange(TreeChange.EventType.NodeChildrenChanged, parentPath, zxid));
+        changes.add(new TreeChange(TreeChange.EventType.NodeDeleted, path, zxid, node.acl));
+        changes.add(new TreeChange(TreeChange.EventType.NodeChildrenChanged, parentPath, zxid, parentAfter[0].acl));
         return s.with(newRoot, sessions, containers, ttls, s.nodeCount - 1, s.dataBytes - node.data.length);
     }
 
@@ -144,7 +146,7 @@ public final class Apply {
             updated[0] = node.withData(d.data(), d.version(), zxid, time);
             return updated[0];
         });
-        changes.add(new TreeChange(TreeChange.EventType.NodeDataChanged, d.path(), zxid));
+        changes.add(new TreeChange(TreeChange.EventType.NodeDataChanged, d.path(), zxid, updated[0].acl));
         TreeState next = s.with(newRoot, s.sessions, s.containers, s.ttls, s.nodeCount,
                 s.dataBytes - oldLength[0] + d.data().length);
         return new Step(next, new OpResult.DataSet(d.path(), updated[0].stat()));

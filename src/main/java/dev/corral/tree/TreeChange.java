@@ -1,7 +1,20 @@
 package dev.corral.tree;
 
-/** A change to the tree that watches can see, with ZooKeeper's event type and the zxid that made it. */
-public record TreeChange(EventType type, String path, long zxid) {
+import dev.corral.txn.Acl;
+import java.util.List;
+
+/**
+ * A change to the tree that watches can see, with ZooKeeper's event type, the zxid that made it, and the ACL
+ * that decides who may be told: the ACL of the znode the event names, as it was when the change happened (for
+ * a deleted znode, the ACL it had; for NodeChildrenChanged, the parent's). A watcher learns of the change only if
+ * its identities may READ through that ACL, so that a watch never reveals what an ACL hides.
+ */
+public record TreeChange(EventType type, String path, long zxid, List<Acl> acl) {
+
+    /** A change visible to every watcher: a znode readable by anyone, or an event addressed to the session itself. */
+    public TreeChange(EventType type, String path, long zxid) {
+        this(type, path, zxid, Acl.OPEN);
+    }
 
     /** ZooKeeper's {@code Watcher.Event.EventType}, with the wire values. */
     public enum EventType {

@@ -1,5 +1,6 @@
 package dev.corral.tree;
 
+import dev.corral.txn.Acl;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,13 +19,32 @@ import java.util.function.Supplier;
  * watches see created, deleted and changed znodes at or below their path. A session gets at most one event
  * per change, however many of its watches match.
  *
+ * <p>A watch never reveals what an ACL hides: each watch remembers the identities of the request that set it,
+ * and a change reaches it only if those identities may READ through the change's ACL ({@link TreeChange#acl()}:
+ * the znode's, the ACL a deleted znode had, the parent's for NodeChildrenChanged). A one-shot watch whose event is
+ * withheld stays set. Events are filtered before they enter a journal, so a resumed stream replays only what
+ * the session was allowed to see.
+ *
+ * <p>Watches are memory clients ask for, so they are bounded: at most {@code pathsPerSessionMax} watched paths
+ * per session and {@code pathsMax} (path, session) pairs in all.
+ *
  * <p>Thread-safe (one monitor). {@link #atomically} lets a reader look at the tree and register a watch
  * without a change slipping between the two, and lets the applier deliver events and publish the new state
  * as one step, so a client is sent the event before it can read the data that caused it.
  */
 public final class WatchRegistry {
-    /** Watch bits (of {@link WatchKind}) per path, per session. */
-    private final Map<String, Map<Long, Integer>> byPath = new HashMap<>();
+    /** The watch kinds (bits of {@link WatchKind}) one session has on one path, and who set them. */
+    private static final class Watch {
+        int bits;
+        List<AuthId> ids;
+
+        Watch(List<AuthId> ids) {
+            this.ids = ids;
+        }
+    }
+
+    /** Watches per path, per session. */
+    private final Map<String, Map<Long, Watch>> byPath = new HashMap<>();
     /** Paths with recursive watches, for the ancestor walk. */
     private final Map<String, Set<Long>> recursive = new HashMap<>();
     private final Map<Long, Set<String>> pathsBySession = new HashMap<>();
@@ -32,56 +52,86 @@ public final class WatchRegistry {
     private final int journalCapacity;
     /** The zxid this registry started at: events before it were never recorded here. */
     private final long startZxid;
+    private final int pathsPerSessionMax;
+    private final int pathsMax;
     private int watchCount;
+    /** (path, session) pairs with at least one watch: the sum of the sizes of {@link #pathsBySession}'s sets. */
+    private int watchedPaths;
 
-    public WatchRegistry(int journalCapacity, long startZxid) {
+    public WatchRegistry(int journalCapacity, long startZxid, int pathsPerSessionMax, int pathsMax) {
         this.journalCapacity = journalCapacity;
         this.startZxid = startZxid;
+        this.pathsPerSessionMax = pathsPerSessionMax;
+        this.pathsMax = pathsMax;
+    }
+
+    public WatchRegistry(int journalCapacity, long startZxid) {
+        this(journalCapacity, startZxid, Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
     public synchronized <T> T atomically(Supplier<T> action) {
         return action.get();
     }
 
-    public synchronized void add(long sessionId, String path, WatchKind kind) {
-        Map<Long, Integer> sessions = byPath.computeIfAbsent(path, p -> new HashMap<>());
-        int bits = sessions.getOrDefault(sessionId, 0);
-        if ((bits & kind.bit()) == 0) {
-            sessions.put(sessionId, bits | kind.bit());
+    /**
+     * Sets a watch of {@code kind} on {@code path} for {@code sessionId}, set by a request with identities {@code ids}
+     * (which replace those of earlier watches of the session on the same path). Returns false, changing nothing, if
+     * the session already watches {@code pathsPerSessionMax} other paths, or all sessions together {@code pathsMax}.
+     */
+    public synchronized boolean add(long sessionId, String path, WatchKind kind, List<AuthId> ids) {
+        Set<String> paths = pathsBySession.computeIfAbsent(sessionId, s -> new HashSet<>());
+        if (!paths.contains(path) && (paths.size() >= pathsPerSessionMax || watchedPaths >= pathsMax)) {
+            if (paths.isEmpty()) pathsBySession.remove(sessionId);
+            return false;
+        }
+        Map<Long, Watch> sessions = byPath.computeIfAbsent(path, p -> new HashMap<>());
+        Watch w = sessions.computeIfAbsent(sessionId, s -> new Watch(ids));
+        w.ids = List.copyOf(ids);
+        if ((w.bits & kind.bit()) == 0) {
+            w.bits |= kind.bit();
             watchCount++;
             if (kind == WatchKind.PERSISTENT_RECURSIVE) recursive.computeIfAbsent(path, p -> new HashSet<>()).add(sessionId);
         }
-        pathsBySession.computeIfAbsent(sessionId, s -> new HashSet<>()).add(path);
+        if (paths.add(path)) watchedPaths++;
         journal(sessionId);
+        return true;
+    }
+
+    public int pathsPerSessionMax() {
+        return pathsPerSessionMax;
+    }
+
+    public int pathsMax() {
+        return pathsMax;
     }
 
     /** Removes the given kinds of the session's watches on {@code path}; returns false if there were none. */
     public synchronized boolean remove(long sessionId, String path, Set<WatchKind> kinds) {
-        Map<Long, Integer> sessions = byPath.get(path);
+        Map<Long, Watch> sessions = byPath.get(path);
         if (sessions == null) return false;
-        int bits = sessions.getOrDefault(sessionId, 0);
+        Watch w = sessions.get(sessionId);
+        if (w == null) return false;
         int mask = 0;
         for (WatchKind k : kinds) mask |= k.bit();
-        int removed = bits & mask;
+        int removed = w.bits & mask;
         if (removed == 0) return false;
-        clearBits(sessionId, path, sessions, removed);
+        clearBits(sessionId, path, sessions, w, removed);
         return true;
     }
 
-    private void clearBits(long sessionId, String path, Map<Long, Integer> sessions, int bits) {
-        int remaining = sessions.getOrDefault(sessionId, 0) & ~bits;
-        watchCount -= Integer.bitCount(sessions.getOrDefault(sessionId, 0) & bits);
-        if ((bits & WatchKind.PERSISTENT_RECURSIVE.bit()) != 0) {
+    private void clearBits(long sessionId, String path, Map<Long, Watch> sessions, Watch w, int bits) {
+        int cleared = w.bits & bits;
+        watchCount -= Integer.bitCount(cleared);
+        w.bits &= ~bits;
+        if ((cleared & WatchKind.PERSISTENT_RECURSIVE.bit()) != 0) {
             Set<Long> r = recursive.get(path);
             if (r != null && r.remove(sessionId) && r.isEmpty()) recursive.remove(path);
         }
-        if (remaining == 0) {
+        if (w.bits == 0) {
             sessions.remove(sessionId);
             if (sessions.isEmpty()) byPath.remove(path);
             Set<String> paths = pathsBySession.get(sessionId);
-            if (paths != null) paths.remove(path);
-        } else {
-            sessions.put(sessionId, remaining);
+            if (paths != null && paths.remove(path)) watchedPaths--;
         }
     }
 
@@ -100,14 +150,15 @@ public final class WatchRegistry {
 
     /** Forgets a session's watches and journal. */
     public synchronized void dropSession(long sessionId) {
-        Set<String> paths = pathsBySession.remove(sessionId);
+        Set<String> paths = pathsBySession.get(sessionId);
         if (paths != null) {
-            for (String path : paths) {
-                Map<Long, Integer> sessions = byPath.get(path);
+            for (String path : List.copyOf(paths)) {
+                Map<Long, Watch> sessions = byPath.get(path);
                 if (sessions == null) continue;
-                Integer bits = sessions.get(sessionId);
-                if (bits != null) clearBits(sessionId, path, sessions, bits);
+                Watch w = sessions.get(sessionId);
+                if (w != null) clearBits(sessionId, path, sessions, w, w.bits);
             }
+            pathsBySession.remove(sessionId);
         }
         journals.remove(sessionId);
     }
@@ -130,15 +181,7 @@ public final class WatchRegistry {
             }
             if (change.type() != TreeChange.EventType.NodeChildrenChanged && change.type() != TreeChange.EventType.None
                     && !recursive.isEmpty()) {
-                String p = change.path();
-                while (true) {
-                    Set<Long> sessions = recursive.get(p);
-                    if (sessions != null) {
-                        for (long s : sessions) if (notified.add(s)) journal(s).append(change);
-                    }
-                    if (p.equals("/")) break;
-                    p = Paths.parent(p);
-                }
+                fireRecursive(change, notified);
             }
             touched.addAll(notified);
         }
@@ -148,17 +191,37 @@ public final class WatchRegistry {
         }
     }
 
+    private void fireRecursive(TreeChange change, Set<Long> notified) {
+        String p = change.path();
+        while (true) {
+            Set<Long> sessions = recursive.get(p);
+            if (sessions != null) {
+                Map<Long, Watch> watches = byPath.get(p);
+                for (long s : sessions) {
+                    if (!notified.contains(s) && mayRead(change, watches.get(s)) && notified.add(s)) journal(s).append(change);
+                }
+            }
+            if (p.equals("/")) break;
+            p = Paths.parent(p);
+        }
+    }
+
     private void fire(TreeChange change, String path, int kinds, Set<Long> notified) {
-        Map<Long, Integer> sessions = byPath.get(path);
+        Map<Long, Watch> sessions = byPath.get(path);
         if (sessions == null) return;
         int oneShot = WatchKind.DATA.bit() | WatchKind.CHILD.bit();
-        for (Map.Entry<Long, Integer> e : new ArrayList<>(sessions.entrySet())) {
-            int matched = e.getValue() & kinds;
-            if (matched == 0) continue;
+        for (Map.Entry<Long, Watch> e : new ArrayList<>(sessions.entrySet())) {
+            Watch w = e.getValue();
+            int matched = w.bits & kinds;
+            if (matched == 0 || !mayRead(change, w)) continue;
             long sessionId = e.getKey();
             if (notified.add(sessionId)) journal(sessionId).append(change);
-            if ((matched & oneShot) != 0) clearBits(sessionId, path, sessions, matched & oneShot);
+            if ((matched & oneShot) != 0) clearBits(sessionId, path, sessions, w, matched & oneShot);
         }
+    }
+
+    private static boolean mayRead(TreeChange change, Watch w) {
+        return w != null && AclCheck.permits(change.acl(), Acl.READ, w.ids);
     }
 
     /**
@@ -171,8 +234,9 @@ public final class WatchRegistry {
     }
 
     public synchronized boolean has(long sessionId, String path, WatchKind kind) {
-        Map<Long, Integer> sessions = byPath.get(path);
-        return sessions != null && (sessions.getOrDefault(sessionId, 0) & kind.bit()) != 0;
+        Map<Long, Watch> sessions = byPath.get(path);
+        Watch w = sessions == null ? null : sessions.get(sessionId);
+        return w != null && (w.bits & kind.bit()) != 0;
     }
 
     public synchronized int count() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corral.tree.TreeChange.EventType;
+import dev.corral.txn.Acl;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -37,7 +38,7 @@ class WatchRegistryTest {
     @Test
     void dataWatchFiresOnceOnCreate() {
         List<TreeChange> got = listen(A);
-        registry.add(A, "/a", WatchKind.DATA);
+        registry.add(A, "/a", WatchKind.DATA, List.of());
         TreeChange created = change(EventType.NodeCreated, "/a");
         change(EventType.NodeDataChanged, "/a");
         change(EventType.NodeDeleted, "/a");
@@ -49,10 +50,10 @@ class WatchRegistryTest {
     @Test
     void dataWatchFiresOnceOnDataChangeAndOnDelete() {
         List<TreeChange> got = listen(A);
-        registry.add(A, "/a", WatchKind.DATA);
+        registry.add(A, "/a", WatchKind.DATA, List.of());
         TreeChange changed = change(EventType.NodeDataChanged, "/a");
         change(EventType.NodeDataChanged, "/a");
-        registry.add(A, "/a", WatchKind.DATA);
+        registry.add(A, "/a", WatchKind.DATA, List.of());
         TreeChange deleted = change(EventType.NodeDeleted, "/a");
         change(EventType.NodeCreated, "/a");
         assertEquals(List.of(changed, deleted), got);
@@ -61,7 +62,7 @@ class WatchRegistryTest {
     @Test
     void dataWatchIgnoresChildChangesAndOtherPaths() {
         List<TreeChange> got = listen(A);
-        registry.add(A, "/a", WatchKind.DATA);
+        registry.add(A, "/a", WatchKind.DATA, List.of());
         change(EventType.NodeChildrenChanged, "/a");
         change(EventType.NodeDataChanged, "/a/b");
         change(EventType.NodeDataChanged, "/ab");
@@ -72,12 +73,12 @@ class WatchRegistryTest {
     @Test
     void childWatchFiresOnChildChangesAndOnDeletionOfItsNode() {
         List<TreeChange> got = listen(A);
-        registry.add(A, "/p", WatchKind.CHILD);
+        registry.add(A, "/p", WatchKind.CHILD, List.of());
         change(EventType.NodeDataChanged, "/p");
         change(EventType.NodeCreated, "/p");
         TreeChange childAdded = change(EventType.NodeChildrenChanged, "/p");
         change(EventType.NodeChildrenChanged, "/p");
-        registry.add(A, "/p", WatchKind.CHILD);
+        registry.add(A, "/p", WatchKind.CHILD, List.of());
         TreeChange deleted = change(EventType.NodeDeleted, "/p");
         assertEquals(List.of(childAdded, deleted), got);
         assertEquals(0, registry.count());
@@ -86,7 +87,7 @@ class WatchRegistryTest {
     @Test
     void persistentWatchSeesAllFourEventTypesOnItsPathAndStays() {
         List<TreeChange> got = listen(A);
-        registry.add(A, "/a", WatchKind.PERSISTENT);
+        registry.add(A, "/a", WatchKind.PERSISTENT, List.of());
         TreeChange created = change(EventType.NodeCreated, "/a");
         TreeChange changed = change(EventType.NodeDataChanged, "/a");
         TreeChange children = change(EventType.NodeChildrenChanged, "/a");
@@ -102,7 +103,7 @@ class WatchRegistryTest {
     @Test
     void recursiveWatchSeesCreatedDeletedAndChangedAtOrBelowButNotChildrenChanged() {
         List<TreeChange> got = listen(A);
-        registry.add(A, "/a", WatchKind.PERSISTENT_RECURSIVE);
+        registry.add(A, "/a", WatchKind.PERSISTENT_RECURSIVE, List.of());
         TreeChange self = change(EventType.NodeCreated, "/a");
         TreeChange deep = change(EventType.NodeCreated, "/a/b/c");
         change(EventType.NodeChildrenChanged, "/a/b");
@@ -120,7 +121,7 @@ class WatchRegistryTest {
     @Test
     void recursiveWatchOnTheRootSeesEverything() {
         List<TreeChange> got = listen(A);
-        registry.add(A, "/", WatchKind.PERSISTENT_RECURSIVE);
+        registry.add(A, "/", WatchKind.PERSISTENT_RECURSIVE, List.of());
         TreeChange c1 = change(EventType.NodeCreated, "/x");
         TreeChange c2 = change(EventType.NodeDataChanged, "/x/y/z");
         change(EventType.NodeChildrenChanged, "/");
@@ -131,12 +132,12 @@ class WatchRegistryTest {
     void sessionGetsOneEventPerChangeHoweverManyWatchesMatch() {
         List<TreeChange> gotA = listen(A);
         List<TreeChange> gotB = listen(B);
-        registry.add(A, "/a", WatchKind.DATA);
-        registry.add(A, "/a", WatchKind.CHILD);
-        registry.add(A, "/a", WatchKind.PERSISTENT);
-        registry.add(A, "/a", WatchKind.PERSISTENT_RECURSIVE);
-        registry.add(A, "/", WatchKind.PERSISTENT_RECURSIVE);
-        registry.add(B, "/a", WatchKind.DATA);
+        registry.add(A, "/a", WatchKind.DATA, List.of());
+        registry.add(A, "/a", WatchKind.CHILD, List.of());
+        registry.add(A, "/a", WatchKind.PERSISTENT, List.of());
+        registry.add(A, "/a", WatchKind.PERSISTENT_RECURSIVE, List.of());
+        registry.add(A, "/", WatchKind.PERSISTENT_RECURSIVE, List.of());
+        registry.add(B, "/a", WatchKind.DATA, List.of());
         assertEquals(6, registry.count());
         TreeChange changed = change(EventType.NodeDataChanged, "/a");
         assertEquals(List.of(changed), gotA);
@@ -151,8 +152,8 @@ class WatchRegistryTest {
 
     @Test
     void addingTheSameWatchTwiceCountsOnce() {
-        registry.add(A, "/a", WatchKind.DATA);
-        registry.add(A, "/a", WatchKind.DATA);
+        registry.add(A, "/a", WatchKind.DATA, List.of());
+        registry.add(A, "/a", WatchKind.DATA, List.of());
         assertEquals(1, registry.count());
         assertTrue(registry.remove(A, "/a", Set.of(WatchKind.DATA)));
         assertEquals(0, registry.count());
@@ -160,8 +161,8 @@ class WatchRegistryTest {
 
     @Test
     void removeReportsWhetherAnyWatchMatched() {
-        registry.add(A, "/a", WatchKind.DATA);
-        registry.add(A, "/a", WatchKind.PERSISTENT_RECURSIVE);
+        registry.add(A, "/a", WatchKind.DATA, List.of());
+        registry.add(A, "/a", WatchKind.PERSISTENT_RECURSIVE, List.of());
         assertFalse(registry.remove(A, "/b", EnumSet.allOf(WatchKind.class)));
         assertFalse(registry.remove(B, "/a", EnumSet.allOf(WatchKind.class)));
         assertFalse(registry.remove(A, "/a", Set.of(WatchKind.CHILD, WatchKind.PERSISTENT)));
@@ -179,10 +180,10 @@ class WatchRegistryTest {
     @Test
     void dropSessionRemovesEveryWatchAndTheJournal() {
         List<TreeChange> gotB = listen(B);
-        registry.add(A, "/a", WatchKind.DATA);
-        registry.add(A, "/b", WatchKind.CHILD);
-        registry.add(A, "/", WatchKind.PERSISTENT_RECURSIVE);
-        registry.add(B, "/a", WatchKind.DATA);
+        registry.add(A, "/a", WatchKind.DATA, List.of());
+        registry.add(A, "/b", WatchKind.CHILD, List.of());
+        registry.add(A, "/", WatchKind.PERSISTENT_RECURSIVE, List.of());
+        registry.add(B, "/a", WatchKind.DATA, List.of());
         EventJournal journal = registry.journal(A);
         change(EventType.NodeCreated, "/z");
         assertEquals(1, journal.size());
@@ -205,9 +206,9 @@ class WatchRegistryTest {
         TreeHarness h = new TreeHarness();
         h.created("/p");
         List<TreeChange> got = listen(A);
-        registry.add(A, "/p", WatchKind.CHILD);
-        registry.add(A, "/p/c", WatchKind.DATA);
-        registry.add(B, "/", WatchKind.CHILD);
+        registry.add(A, "/p", WatchKind.CHILD, List.of());
+        registry.add(A, "/p/c", WatchKind.DATA, List.of());
+        registry.add(B, "/", WatchKind.CHILD, List.of());
         List<TreeChange> gotB = listen(B);
         h.created("/p/c");
         registry.dispatch(h.lastChanges);
@@ -218,5 +219,46 @@ class WatchRegistryTest {
         h.ok(new Op.Delete("/p", -1));
         registry.dispatch(h.lastChanges);
         assertEquals(List.of(new TreeChange(EventType.NodeChildrenChanged, "/", h.state.lastZxid())), gotB);
+    }
+
+    /** The class of ZooKeeper's CVE-2024-23944: a watch must not tell a session about a znode it may not read. */
+    @Test
+    void noWatchKindDeliversAChangeItsSetterMayNotRead() {
+        TreeHarness h = new TreeHarness();
+        List<AuthId> alice = List.of(new AuthId("digest", AclCheck.digestId("alice", "pw")));
+        List<Acl> aliceOnly = List.of(new Acl(Acl.ALL, "digest", AclCheck.digestId("alice", "pw")));
+        Caller aliceCaller = new Caller(0, alice);
+        h.created("/open");
+        List<TreeChange> anonymous = listen(A);
+        List<TreeChange> owner = listen(B);
+        for (long session : List.of(A, B)) {
+            List<AuthId> ids = session == A ? List.of(new AuthId("ip", "10.0.0.1")) : alice;
+            registry.add(session, "/", WatchKind.PERSISTENT_RECURSIVE, ids);
+            registry.add(session, "/open/secret", WatchKind.DATA, ids);
+            registry.add(session, "/open/secret", WatchKind.PERSISTENT, ids);
+            registry.add(session, "/open/secret/inner", WatchKind.DATA, ids);
+        }
+        // Created, changed, given a child, the child deleted, and deleted: all under an ACL only alice passes.
+        h.ok(TreeHarness.create("/open/secret", new byte[] {1}, aliceOnly, CreateMode.PERSISTENT, -1), aliceCaller);
+        registry.dispatch(h.lastChanges);
+        h.ok(new Op.SetData("/open/secret", new byte[] {2}, -1), aliceCaller);
+        registry.dispatch(h.lastChanges);
+        h.ok(TreeHarness.create("/open/secret/inner", new byte[0], aliceOnly, CreateMode.PERSISTENT, -1), aliceCaller);
+        registry.dispatch(h.lastChanges);
+        h.ok(new Op.Delete("/open/secret/inner", -1), aliceCaller);
+        registry.dispatch(h.lastChanges);
+        h.ok(new Op.Delete("/open/secret", -1), aliceCaller);
+        registry.dispatch(h.lastChanges);
+        List<String> seen = anonymous.stream().map(c -> c.type() + " " + c.path()).toList();
+        // Only the parent's NodeChildrenChanged would name /open (readable), but recursive watches do not get that type.
+        assertEquals(List.of(), seen, "the anonymous watcher saw changes to a znode it may not read");
+        assertTrue(registry.has(A, "/open/secret", WatchKind.DATA), "a withheld one-shot watch stays set");
+        List<String> seenByOwner = owner.stream().map(c -> c.type() + " " + c.path()).toList();
+        assertEquals(List.of("NodeCreated /open/secret", "NodeDataChanged /open/secret", "NodeCreated /open/secret/inner",
+                "NodeChildrenChanged /open/secret", "NodeDeleted /open/secret/inner", "NodeChildrenChanged /open/secret",
+                "NodeDeleted /open/secret"), seenByOwner);
+        // The journal holds only what was delivered: replaying it reveals nothing either.
+        EventJournal.Resume replay = registry.journal(A).attach(0, c -> { });
+        assertTrue(replay.events().stream().noneMatch(c -> c.path() != null && c.path().startsWith("/open/secret")), replay.toString());
     }
 }
