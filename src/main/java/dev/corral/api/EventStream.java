@@ -38,13 +38,16 @@ final class EventStream implements EventJournal.BatchListener {
     private final Sse sse;
     private final EventJournal journal;
     private final long bufferBytesMax;
+    /** Closes the stream's connection. */
+    private final Runnable connection;
     /** Bytes of events handed to the connection and not yet written to it. */
     private final AtomicLong bytesInFlight = new AtomicLong();
     private List<TreeChange> heldBack = new ArrayList<>();
     /** The last event received, not yet sent: whether it gets an id depends on the event after it. */
     private TreeChange pending;
 
-    EventStream(SseEventSink sink, Sse sse, EventJournal journal, long bufferBytesMax) {
+    EventStream(SseEventSink sink, Sse sse, EventJournal journal, long bufferBytesMax, Runnable closeConnection) {
+        this.connection = closeConnection;
         this.sink = sink;
         this.sse = sse;
         this.journal = journal;
@@ -126,7 +129,7 @@ final class EventStream implements EventJournal.BatchListener {
         }
         long bytes = FRAME_OVERHEAD_BYTES + length(event.getName()) + length(event.getId()) + length(String.valueOf(event.getData()));
         if (bytesInFlight.addAndGet(bytes) > bufferBytesMax) {
-            close();
+            disconnect();
             return;
         }
         sink.send(event).whenComplete((ok, error) -> {
@@ -143,6 +146,15 @@ final class EventStream implements EventJournal.BatchListener {
     void close() {
         journal.detach(this);
         if (!sink.isClosed()) sink.close();
+    }
+
+    /**
+     * Cuts off a client that does not keep up. Ending the response is not enough: what is queued for a client that
+     * does not read stays queued for as long as the connection lives, so the connection itself is closed.
+     */
+    private void disconnect() {
+        close();
+        connection.run();
     }
 
     private static String json(Object o) {

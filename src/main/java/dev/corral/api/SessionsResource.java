@@ -190,7 +190,8 @@ public class SessionsResource extends ClientResource {
         } catch (NumberFormatException e) {
             throw ApiException.badArguments("Last-Event-ID must be a zxid, got \"" + lastEventId + "\"", null);
         }
-        new EventStream(sink, sse, corral.watches().journal(sessionId), config.limits().streamBufferBytes()).start(last);
+        var connection = request.connection();
+        new EventStream(sink, sse, corral.watches().journal(sessionId), config.limits().streamBufferBytes(), connection::close).start(last);
     }
 
     /** The session, once the request has proven it may act as it (its secret). */
