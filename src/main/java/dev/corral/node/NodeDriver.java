@@ -8,7 +8,6 @@ import dev.corral.consensus.SoftState;
 import dev.corral.storage.CorruptLogException;
 import dev.corral.storage.NodeStorage;
 import dev.corral.storage.SnapshotMeta;
-import dev.corral.storage.SnapshotStore;
 import dev.corral.storage.StorageException;
 import dev.corral.storage.StorageRefusedException;
 import dev.corral.tree.AclTable;
@@ -17,7 +16,6 @@ import dev.corral.tree.Caller;
 import dev.corral.tree.ErrorCode;
 import dev.corral.tree.Op;
 import dev.corral.tree.Prep;
-import dev.corral.tree.SnapshotCodec;
 import dev.corral.tree.TreeState;
 import dev.corral.tree.WatchRegistry;
 import java.security.SecureRandom;
@@ -29,11 +27,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
@@ -48,7 +42,7 @@ import org.jboss.logging.Logger;
  *       is in flight goes into the next write (group commit: one fsync for many requests). Messages are
  *       sent and the write acknowledged to the core only after it is durable;</li>
  *   <li><b>snapshotter</b> — serializes a captured (immutable) state to the snapshot store in the background,
- *       then the log is compacted behind it;</li>
+ *       then the log is compacted behind it ({@link Snapshotter});</li>
  * </ul>
  * A storage failure (the database went away, the disk is full) stops writing, not the process: the node
  * enters phase {@link NodeStatus.Phase#STORAGE_UNAVAILABLE}, answers the requests in flight that their outcome
@@ -61,8 +55,6 @@ import org.jboss.logging.Logger;
 public final class NodeDriver implements Corral, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NodeDriver.class);
     private static final int DRAIN_MAX = 4096;
-    /** Snapshot failures in a row after which each further one is logged as an error: an operator must act. */
-    private static final int SNAPSHOT_FAILURES_ALARM = 8;
     /** How long an outage waits for a snapshot being written to give up before it closes the storage under it. */
     private static final long SNAPSHOT_DRAIN_SECONDS = 30;
 
@@ -102,7 +94,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private final Prep prep;
     private final SecureRandom seeds = new SecureRandom();
     private final BlockingQueue<Event> inbox;
-    private final ExecutorService snapshotter = Executors.newSingleThreadExecutor(named("corral-snapshotter"));
+    private final Snapshotter snapshotter;
     private final Thread coreThread;
 
     /** The open storage; null during an outage until it is reopened. Written by the core thread only. */
@@ -125,11 +117,6 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private boolean recovered;
     /** Term of the entry at the applied zxid, taken from the replica discarded at a storage failure. */
     private long appliedTerm;
-    private long lastSnapshotIndex;
-    private long bytesSinceSnapshot;
-    private boolean snapshotInFlight;
-    private int snapshotFailures;
-    private long nextSnapshotAttemptNanos;
     private int lastLeader;
 
     /**
@@ -152,6 +139,18 @@ public final class NodeDriver implements Corral, AutoCloseable {
         // As ZooKeeper does, the top byte of a session id is the id of the node that created it.
         long prefix = (long) settings.raft().id() << 56;
         this.prep = new Prep(settings.limits(), apply, () -> prefix | (ids.nextLong() >>> 8));
+        this.snapshotter = new Snapshotter(settings.raft().id(), settings.snapshotEveryEntries(), settings.snapshotEveryBytes(),
+                settings.keepSnapshots(), metrics, new Snapshotter.Sink() {
+                    @Override
+                    public void done(SnapshotMeta meta) throws InterruptedException {
+                        inbox.put(new SnapshotDone(meta));
+                    }
+
+                    @Override
+                    public void failed(long index, Throwable cause) throws InterruptedException {
+                        inbox.put(new SnapshotFailed(index, cause));
+                    }
+                });
     }
 
     /** Recovers durable state and starts serving, in the background; {@link #status()} tells when. */
@@ -322,7 +321,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
         if (!recovered) {
             recovered = true;
             outage = null;
-            lastSnapshotIndex = r.state().lastZxid();
+            snapshotter.startedAt(r.state().lastZxid());
             state = r.state();
             watches = new WatchRegistry(settings.journalEvents(), replica.lastIndex());
             LOG.infof("node %d: recovered to zxid %d (snapshot at %d, %d log entries after it) in %d ms", id, replica.lastIndex(),
@@ -381,7 +380,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 if (f.generation() == generation && replica != null) storageFailed(f.cause());
             }
             case SnapshotDone d -> onSnapshotDone(d.meta());
-            case SnapshotFailed f -> onSnapshotFailed(f.index(), f.cause());
+            case SnapshotFailed f -> snapshotter.failed(f.index(), f.cause());
         }
     }
 
@@ -400,7 +399,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 if (ready.mustPersist()) {
                     writer.append(ready.hardState(), ready.entries());
                 }
-                for (Entry e : ready.committed()) bytesSinceSnapshot += e.data().length;
+                for (Entry e : ready.committed()) snapshotter.committed(e.data().length);
                 if (ready.softState() != null) onSoftState(ready.softState());
             }
             if (out.committed() != null) {
@@ -418,7 +417,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
             }
         }
         publishStatus();
-        maybeSnapshot();
+        if (outage == null) snapshotter.maybeStart(state, replica::termAt, storage.snapshots());
     }
 
     private void complete(List<Replica.Completion<Pending>> done) {
@@ -474,8 +473,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
         metrics.storageFailed();
         if (outage == null) {
             outage = new StorageOutage(now, wallClockMs.getAsLong(), recovered && status.isReady(), why);
-            LOG.errorf("node %d: storage failed: %s. Writes are refused and reads served from zxid %d until it is back; reopening"
-                    + " it with backoff", id, why, state.lastZxid());
+            LOG.errorf("node %d: storage failed: %s. Until it is back writes are refused and %s; reopening it with backoff", id, why,
+                    outage.treeComplete ? "reads served from zxid " + state.lastZxid() : "so are reads (the tree had not caught up)");
         } else {
             outage.failedAgain(now, why);
             LOG.warnf("node %d: %s", id, outage.describe());
@@ -491,7 +490,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
             writer = null;
         }
         failInFlight(why);
-        awaitSnapshotter();
+        snapshotter.awaitIdle(SNAPSHOT_DRAIN_SECONDS);
         closeStorage();
     }
 
@@ -513,16 +512,6 @@ public final class NodeDriver implements Corral, AutoCloseable {
         inFlight.clear();
     }
 
-    /** Lets a snapshot being written end (it fails fast without storage) before its storage is closed. */
-    private void awaitSnapshotter() throws InterruptedException {
-        try {
-            snapshotter.submit(() -> { }).get(SNAPSHOT_DRAIN_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warnf("node %d: a snapshot still running after %d s is cut off by closing the storage", settings.raft().id(),
-                    SNAPSHOT_DRAIN_SECONDS);
-        }
-    }
-
     private void closeStorage() {
         NodeStorage s = storage;
         storage = null;
@@ -531,67 +520,9 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     // ---- snapshots ----
 
-    private void maybeSnapshot() {
-        TreeState s = state;
-        long since = s.lastZxid() - lastSnapshotIndex;
-        if (outage != null || snapshotInFlight || since <= 0 || System.nanoTime() - nextSnapshotAttemptNanos < 0) return;
-        if (since < settings.snapshotEveryEntries() && bytesSinceSnapshot < settings.snapshotEveryBytes()) return;
-        long index = s.lastZxid();
-        long term = replica.termAt(index);
-        SnapshotStore store = storage.snapshots();
-        snapshotInFlight = true;
-        bytesSinceSnapshot = 0;
-        snapshotter.execute(() -> writeSnapshot(store, s, index, term));
-    }
-
-    private void writeSnapshot(SnapshotStore snapshots, TreeState s, long index, long term) {
-        long started = System.nanoTime();
-        SnapshotStore.Writer w = null;
-        try {
-            // Inside the try: a failure to start the snapshot must reach the core like any other snapshot
-            // failure. Outside it, the exception ended the task unseen, snapshotInFlight stayed true, and the
-            // node silently never snapshotted (nor compacted its log) again.
-            w = snapshots.begin(index, term);
-            SnapshotCodec.write(s, w);
-            SnapshotMeta meta = w.commit();
-            snapshots.retain(settings.keepSnapshots());
-            metrics.snapshotTaken(System.nanoTime() - started, meta.sizeBytes());
-            LOG.infof("node %d: snapshot at zxid %d written (%d znodes, %d bytes) in %d ms", settings.raft().id(), index,
-                    s.nodeCount(), meta.sizeBytes(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            inbox.put(new SnapshotDone(meta));
-        } catch (Throwable t) {
-            try {
-                if (w != null) w.abort();
-            } catch (RuntimeException e) {
-                t.addSuppressed(e);
-            }
-            try {
-                inbox.put(new SnapshotFailed(index, t));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * Snapshots are not on the commit path, so a failed one is retried with backoff while the node keeps
-     * serving (its log just grows). Failures never stop the node; a run of them is logged as an error.
-     */
-    private void onSnapshotFailed(long index, Throwable cause) {
-        snapshotInFlight = false;
-        snapshotFailures++;
-        long backoffMs = Math.min(60_000, 1000L << Math.min(snapshotFailures - 1, 10));
-        nextSnapshotAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
-        String message = String.format("node %d: snapshot at zxid %d failed (%d in a row): %s; retrying in %d ms",
-                settings.raft().id(), index, snapshotFailures, cause.getMessage(), backoffMs);
-        if (snapshotFailures >= SNAPSHOT_FAILURES_ALARM) LOG.error(message);
-        else LOG.warn(message);
-    }
-
+    /** A snapshot is durable: compact the log behind it, keeping {@code keepEntries} for followers that lag. */
     private void onSnapshotDone(SnapshotMeta meta) {
-        snapshotInFlight = false;
-        snapshotFailures = 0;
-        lastSnapshotIndex = meta.index();
+        snapshotter.done(meta);
         // During an outage the log cannot be compacted; the next snapshot after it will do it.
         if (outage != null || replica == null) return;
         long compactTo = meta.index() - settings.keepEntries();
@@ -642,12 +573,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
         }
         LogWriter w = writer;
         if (w != null) w.close();
-        snapshotter.shutdown();
-        try {
-            snapshotter.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        snapshotter.close();
         closeStorage();
         NodeStatus s = status;
         if (s.phase() != NodeStatus.Phase.FAILED) {

@@ -168,11 +168,18 @@ final class JdbcLogStore implements LogStore {
     }
 
     private static void rollbackQuietly(Connection c) {
+        // The failure being reported matters; the transaction is abandoned either way. Each step on its own: SQLite
+        // may already have rolled back (after SQLITE_FULL), and the connection must still leave manual commit, or
+        // the pool commits it on close and complains.
         try {
             c.rollback();
+        } catch (SQLException e) {
+            // Nothing left to roll back.
+        }
+        try {
             c.setAutoCommit(true);
         } catch (SQLException e) {
-            // The failure being reported matters; the transaction is abandoned either way.
+            // A broken connection; it is discarded with the store.
         }
     }
 
