@@ -121,7 +121,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     /**
      * {@code storage} is the node's storage, already opened (and owned) by the caller, which hands it over: the
-     * driver closes it. After a storage failure the driver opens a new one with {@code opener}.
+     * driver closes it. After a storage failure the driver opens a new one with {@code opener}. {@code onFatal}
+     * hears, once, why the node stopped for good, and reports it.
      */
     public NodeDriver(Settings settings, NodeStorage storage, NodeStorage.Opener opener, NodeMetrics metrics, LongSupplier wallClockMs,
             Consumer<String> onFatal) {
@@ -191,25 +192,10 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private void offer(Event e, CompletableFuture<Outcome> future) {
         NodeStatus s = status;
         if (s.phase() != NodeStatus.Phase.RUNNING) {
-            future.complete(refusal(s));
+            future.complete(s.refusal());
         } else if (!inbox.offer(e)) {
             future.complete(new Outcome.Unavailable(ErrorCode.THROTTLED_OP, s.leaderId(), "node " + s.nodeId() + " is overloaded; retry later"));
         }
-    }
-
-    /** Why a request cannot be taken in status {@code s} (not RUNNING). */
-    private Outcome refusal(NodeStatus s) {
-        return switch (s.phase()) {
-            case STORAGE_UNAVAILABLE -> new Outcome.Unavailable(ErrorCode.NOT_READONLY, 0, "node " + s.nodeId()
-                    + " cannot take writes: " + s.failure() + ". Reads are served from zxid " + s.appliedZxid()
-                    + "; the node reopens its storage by itself, retry later");
-            case RECOVERING -> new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, s.leaderId(), "node " + s.nodeId()
-                    + " is still recovering its log" + (s.failure() == null ? "" : ": " + s.failure()));
-            case FAILED -> new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, s.leaderId(), "node " + s.nodeId() + " has stopped: "
-                    + s.failure());
-            case RUNNING, STOPPED -> new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, s.leaderId(), "node " + s.nodeId()
-                    + " is shutting down");
-        };
     }
 
     @Override
@@ -355,7 +341,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
         switch (e) {
             case Submit s -> {
                 if (outage != null) {
-                    s.pending().future().complete(refusal(status));
+                    s.pending().future().complete(status.refusal());
                 } else {
                     inFlight.add(s.pending());
                     replica.submit(s.op(), s.caller(), wallClockMs.getAsLong(), s.pending());
@@ -363,7 +349,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
             }
             case Sync s -> {
                 if (outage != null) {
-                    s.pending().future().complete(refusal(status));
+                    s.pending().future().complete(status.refusal());
                 } else {
                     inFlight.add(s.pending());
                     replica.sync(s.pending());
@@ -541,10 +527,9 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private void fail(String what, Throwable t) {
         if (!running) return;
         String message = what + ": " + t.getMessage();
-        if (t instanceof CorruptLogException || t instanceof StorageRefusedException) {
-            // An expected refusal with a message that says everything; a stack trace would only bury it.
-            LOG.errorf("node %d: %s", settings.raft().id(), message);
-        } else {
+        // An expected refusal (a corrupt log, storage this node must not use) says everything in its message, which
+        // onFatal reports: one line, no stack trace to bury it. Anything else is a bug, and its trace matters.
+        if (!(t instanceof CorruptLogException || t instanceof StorageRefusedException)) {
             LOG.errorf(t, "node %d: %s", settings.raft().id(), message);
         }
         running = false;

@@ -1,6 +1,7 @@
 package dev.corral.node;
 
 import dev.corral.consensus.Role;
+import dev.corral.tree.ErrorCode;
 
 /**
  * A consistent-enough picture of the node for health checks, metrics and {@code /v1/cluster}.
@@ -48,6 +49,19 @@ public record NodeStatus(Phase phase, int nodeId, Role role, int leaderId, long 
     /** May answer reads from its tree: ready, or unable to write but holding every acknowledged write. */
     public boolean servesReads() {
         return isReady() || (phase == Phase.STORAGE_UNAVAILABLE && caughtUp);
+    }
+
+    /** Why a request cannot be taken in this status (any phase but RUNNING); safe to retry later. */
+    public Outcome.Unavailable refusal() {
+        return switch (phase) {
+            case STORAGE_UNAVAILABLE -> new Outcome.Unavailable(ErrorCode.NOT_READONLY, 0, "node " + nodeId + " cannot take writes: "
+                    + failure + (caughtUp ? ". Reads are served from zxid " + appliedZxid : ". Reads are refused too")
+                    + "; the node reopens its storage by itself, retry later");
+            case RECOVERING -> new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, leaderId, "node " + nodeId + " is still recovering its log"
+                    + (failure == null ? "" : ": " + failure));
+            case FAILED -> new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, leaderId, "node " + nodeId + " has stopped: " + failure);
+            case RUNNING, STOPPED -> new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, leaderId, "node " + nodeId + " is shutting down");
+        };
     }
 
     /** Why the node is not ready, for the readiness check; null if it is. */
