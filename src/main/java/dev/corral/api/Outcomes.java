@@ -42,6 +42,8 @@ public class Outcomes {
                         u.leaderId() == 0 ? Map.of() : Map.of("leader", u.leaderId()));
                 case Outcome.Lost l -> throw new ApiException(503, ErrorCode.CONNECTION_LOSS, l.message() + "; it did not happen, retry",
                         path, Map.of());
+                case Outcome.Unknown u -> throw new ApiException(503, ErrorCode.CONNECTION_LOSS, "outcome unknown: " + u.message()
+                        + "; the change may or may not have been made, read before retrying", path, Map.of());
             };
         });
     }

@@ -12,8 +12,9 @@ import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.health.Startup;
 
 /**
- * Kubernetes probes. Liveness: the node has not stopped on a fatal error (cheap and local). Startup: the log
- * has been recovered. Readiness: recovered, a leader known and everything known committed applied here.
+ * Kubernetes probes. Liveness: the node has not stopped on a fatal error (cheap and local); a storage outage
+ * is not one, the node rides it out. Startup: the log has been recovered. Readiness: recovered, storage
+ * writable, a leader known and everything known committed applied here; when not, {@code reason} says why.
  */
 @ApplicationScoped
 public class NodeHealth {
@@ -35,7 +36,8 @@ public class NodeHealth {
     HealthCheck started() {
         return () -> {
             NodeStatus s = corral.status();
-            return HealthCheckResponse.named("corral-recovery").status(s.phase() == NodeStatus.Phase.RUNNING)
+            boolean started = s.phase() == NodeStatus.Phase.RUNNING || s.phase() == NodeStatus.Phase.STORAGE_UNAVAILABLE;
+            return HealthCheckResponse.named("corral-recovery").status(started)
                     .withData("phase", s.phase().name()).withData("lastIndex", s.lastIndex()).build();
         };
     }
@@ -44,15 +46,17 @@ public class NodeHealth {
     HealthCheck ready() {
         return () -> {
             NodeStatus s = corral.status();
-            return HealthCheckResponse.named("corral-replication").status(s.isReady())
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("corral-replication").status(s.isReady())
                     .withData("phase", s.phase().name())
                     .withData("role", s.role().name())
                     .withData("leader", s.leaderId())
                     .withData("term", s.term())
                     .withData("commitIndex", s.commitIndex())
                     .withData("caughtUp", s.caughtUp())
-                    .withData("appliedZxid", s.appliedZxid())
-                    .build();
+                    .withData("appliedZxid", s.appliedZxid());
+            String reason = s.notReadyReason();
+            if (reason != null) b.withData("reason", reason);
+            return b.build();
         };
     }
 }

@@ -5,6 +5,7 @@ import dev.corral.node.Corral;
 import dev.corral.node.NodeDriver;
 import dev.corral.node.NodeLifecycle;
 import dev.corral.node.NodeMetrics;
+import dev.corral.node.NodeStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -38,6 +39,7 @@ public class CorralMetrics implements NodeMetrics {
     private DistributionSummary logWriteEntries;
     private Timer snapshot;
     private Counter leaderChanges;
+    private Counter storageFailures;
     private final AtomicLong lastSnapshotBytes = new AtomicLong();
 
     @PostConstruct
@@ -59,6 +61,10 @@ public class CorralMetrics implements NodeMetrics {
         gauge("corral.applied.zxid", "Last zxid applied to the served tree", c -> c.status().appliedZxid());
         gauge("corral.leader", "1 if this node is the leader", c -> c.status().role() == Role.LEADER ? 1 : 0);
         gauge("corral.ready", "1 if this node is ready to serve", c -> c.status().isReady() ? 1 : 0);
+        gauge("corral.storage.available", "0 while this node cannot write to its storage (it then refuses writes and reopens"
+                + " the storage with backoff), 1 otherwise", c -> storageAvailable(c.status()) ? 1 : 0);
+        storageFailures = Counter.builder("corral.storage.failures").description("Failed storage writes and reopen attempts")
+                .register(registry);
         Gauge.builder("corral.log.bytes", lifecycle, l -> driverValue(l, NodeDriver::logBytes)).description("Payload bytes in the log")
                 .register(registry);
         Gauge.builder("corral.log.entries", lifecycle, l -> driverValue(l, NodeDriver::logEntries)).description("Entries in the log")
@@ -85,6 +91,15 @@ public class CorralMetrics implements NodeMetrics {
     @Override
     public void commit(long nanos) {
         commit.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static boolean storageAvailable(NodeStatus s) {
+        return s.phase() != NodeStatus.Phase.STORAGE_UNAVAILABLE && !(s.phase() == NodeStatus.Phase.RECOVERING && s.failure() != null);
+    }
+
+    @Override
+    public void storageFailed() {
+        storageFailures.increment();
     }
 
     @Override

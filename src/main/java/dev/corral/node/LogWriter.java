@@ -14,17 +14,21 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Group commit: everything queued while one write is in flight goes into the next write, so one fsync
  * covers every request that arrived meanwhile. Appends and compactions keep their queue order. After each
- * durable write the listener hears the last entry written; a failed write is reported once and ends the
- * thread, since a write whose durability is unknown must never be acknowledged.
+ * durable write the listener hears the last entry written. A failed write is reported once and ends the
+ * thread, and nothing queued after it is written: its outcome is unknown (it may have committed), so writing
+ * on could leave a gap or reorder the log. The driver then discards this writer, reopens the storage, reads
+ * back what is durable and starts a new writer.
  */
 final class LogWriter implements AutoCloseable {
     private static final int DRAIN_MAX = 4096;
 
     /** Told what became durable, on the writer thread. */
     interface Listener {
+        /** A write is durable; ({@code index}, {@code term}) is its last entry, or (0, 0) if it held only hard state. */
         void persisted(long index, long term) throws InterruptedException;
 
-        void failed(Throwable cause);
+        /** A write failed; its outcome is unknown and the writer has stopped. */
+        void failed(Throwable cause) throws InterruptedException;
     }
 
     private sealed interface Job {}
@@ -77,7 +81,11 @@ final class LogWriter implements AutoCloseable {
                 return;
             } catch (Throwable t) {
                 running = false;
-                listener.failed(t);
+                try {
+                    listener.failed(t);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 return;
             }
         }
@@ -114,10 +122,8 @@ final class LogWriter implements AutoCloseable {
         long started = System.nanoTime();
         log.write(hs, entries);
         metrics.logWrite(System.nanoTime() - started, entries.size());
-        if (!entries.isEmpty()) {
-            Entry last = entries.getLast();
-            listener.persisted(last.index(), last.term());
-        }
+        Entry last = entries.isEmpty() ? null : entries.getLast();
+        listener.persisted(last == null ? 0 : last.index(), last == null ? 0 : last.term());
     }
 
     @Override

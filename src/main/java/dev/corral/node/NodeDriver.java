@@ -5,28 +5,29 @@ import dev.corral.consensus.RaftConfig;
 import dev.corral.consensus.Ready;
 import dev.corral.consensus.Role;
 import dev.corral.consensus.SoftState;
-import dev.corral.storage.LogStore;
+import dev.corral.storage.CorruptLogException;
+import dev.corral.storage.NodeStorage;
 import dev.corral.storage.SnapshotMeta;
-import dev.corral.storage.SnapshotStore;
+import dev.corral.storage.StorageException;
+import dev.corral.storage.StorageRefusedException;
 import dev.corral.tree.AclTable;
 import dev.corral.tree.Apply;
 import dev.corral.tree.Caller;
 import dev.corral.tree.ErrorCode;
 import dev.corral.tree.Op;
 import dev.corral.tree.Prep;
-import dev.corral.tree.SnapshotCodec;
 import dev.corral.tree.TreeState;
 import dev.corral.tree.WatchRegistry;
 import dev.corral.txn.SessionSecret;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -42,15 +43,21 @@ import org.jboss.logging.Logger;
  *       is in flight goes into the next write (group commit: one fsync for many requests). Messages are
  *       sent and the write acknowledged to the core only after it is durable;</li>
  *   <li><b>snapshotter</b> — serializes a captured (immutable) state to the snapshot store in the background,
- *       then the log is compacted behind it;</li>
+ *       then the log is compacted behind it ({@link Snapshotter});</li>
  * </ul>
- * A storage failure stops the node (phase FAILED): a write whose durability is unknown must never be
- * acknowledged, and retrying could reorder the log.
+ * A storage failure (the database went away, the disk is full) stops writing, not the process: the node
+ * enters phase {@link NodeStatus.Phase#STORAGE_UNAVAILABLE}, answers the requests in flight that their outcome
+ * is unknown and new writes that it cannot take them, goes on serving reads from the tree it had applied, and
+ * reopens its storage with backoff ({@link StorageOutage}). Before it writes again it re-reads what is durable
+ * (a failed commit may have happened) and rebuilds its replica from that tree and the durable log after it,
+ * as a restart would ({@link Recovery#resume}). Only broken invariants and storage it must not use stop the
+ * node (phase FAILED).
  */
 public final class NodeDriver implements Corral, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NodeDriver.class);
     private static final int DRAIN_MAX = 4096;
-    private static final int SNAPSHOT_ATTEMPTS_MAX = 8;
+    /** How long an outage waits for a snapshot being written to give up before it closes the storage under it. */
+    private static final long SNAPSHOT_DRAIN_SECONDS = 30;
 
     /** How the driver is set up; built from configuration at the edge. */
     public record Settings(RaftConfig raft, long tickMs, Prep.Limits limits, int reapIntervalTicks, long snapshotEveryEntries,
@@ -65,30 +72,35 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     private record Touch(long sessionId, CompletableFuture<Boolean> result) implements Event {}
 
-    private record Persisted(long index, long term) implements Event {}
+    /** A durable write by the log writer of storage generation {@code generation}; index 0 if it held no entries. */
+    private record Persisted(int generation, long index, long term) implements Event {}
 
     private record SnapshotDone(SnapshotMeta meta) implements Event {}
 
     private record SnapshotFailed(long index, Throwable cause) implements Event {}
 
-    private record Failed(String what, Throwable cause) implements Event {}
+    /** The log writer of storage generation {@code generation} failed; the outcome of its write is unknown. */
+    private record WriteFailed(int generation, Throwable cause) implements Event {}
 
-    /** A client request in flight. */
-    private record Pending(CompletableFuture<Outcome> future, long startNanos) {}
+    /** A client request in flight; {@code write} false for a sync. */
+    private record Pending(CompletableFuture<Outcome> future, long startNanos, boolean write) {}
 
 
     private final Settings settings;
-    private final LogStore log;
-    private final SnapshotStore snapshots;
+    private final NodeStorage.Opener opener;
     private final NodeMetrics metrics;
     private final LongSupplier wallClockMs;
     private final Consumer<String> onFatal;
     private final AclTable acls = new AclTable();
+    private final Apply apply = new Apply(acls);
+    private final Prep prep;
+    private final SecureRandom seeds = new SecureRandom();
     private final BlockingQueue<Event> inbox;
-    private final ExecutorService snapshotter = Executors.newSingleThreadExecutor(named("corral-snapshotter"));
+    private final Snapshotter snapshotter;
     private final Thread coreThread;
-    private final LogWriter writer;
 
+    /** The open storage; null during an outage until it is reopened. Written by the core thread only. */
+    private volatile NodeStorage storage;
     private volatile NodeStatus status;
     private volatile TreeState state = TreeState.initial();
     private volatile WatchRegistry watches;
@@ -96,37 +108,53 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     // Owned by the core thread.
     private Replica<Pending> replica;
-    private long lastSnapshotIndex;
-    private long bytesSinceSnapshot;
-    private boolean snapshotInFlight;
-    private int snapshotFailures;
-    private long nextSnapshotAttemptNanos;
+    private LogWriter writer;
+    /** Bumped whenever storage is reopened, so that events of an earlier log writer are told apart. */
+    private int generation;
+    /** Requests handed to the replica and not yet completed: at a storage failure their outcome is unknown. */
+    private final Set<Pending> inFlight = new HashSet<>();
+    /** Non-null while the storage is unavailable (or reopened but not yet written to). */
+    private StorageOutage outage;
+    /** True once the first recovery succeeded; after that an outage resumes from the applied tree. */
+    private boolean recovered;
+    /** Term of the entry at the applied zxid, taken from the replica discarded at a storage failure. */
+    private long appliedTerm;
     private int lastLeader;
 
-    public NodeDriver(Settings settings, LogStore log, SnapshotStore snapshots, NodeMetrics metrics, LongSupplier wallClockMs,
+    /**
+     * {@code storage} is the node's storage, already opened (and owned) by the caller, which hands it over: the
+     * driver closes it. After a storage failure the driver opens a new one with {@code opener}. {@code onFatal}
+     * hears, once, why the node stopped for good, and reports it.
+     */
+    public NodeDriver(Settings settings, NodeStorage storage, NodeStorage.Opener opener, NodeMetrics metrics, LongSupplier wallClockMs,
             Consumer<String> onFatal) {
         this.onFatal = onFatal;
         this.settings = settings;
-        this.log = log;
-        this.snapshots = snapshots;
+        this.storage = storage;
+        this.opener = opener;
         this.metrics = metrics;
         this.wallClockMs = wallClockMs;
         this.inbox = new ArrayBlockingQueue<>(settings.queueMax());
         this.status = NodeStatus.starting(settings.raft().id());
         this.watches = new WatchRegistry(settings.journalEvents(), 0);
         this.coreThread = named("corral-core").newThread(this::runCore);
-        this.writer = new LogWriter(log, metrics, new LogWriter.Listener() {
-            @Override
-            public void persisted(long index, long term) throws InterruptedException {
-                inbox.put(new Persisted(index, term));
-            }
+        SplittableRandom ids = new SplittableRandom(seeds.nextLong());
+        // As ZooKeeper does, the top byte of a session id is the id of the node that created it.
+        long prefix = (long) settings.raft().id() << 56;
+        // Secrets are credentials: they come from the strong generator itself, never from a seeded one.
+        this.prep = new Prep(settings.limits(), apply, () -> prefix | (ids.nextLong() >>> 8), () -> freshSecret(seeds));
+        this.snapshotter = new Snapshotter(settings.raft().id(), settings.snapshotEveryEntries(), settings.snapshotEveryBytes(),
+                settings.keepSnapshots(), metrics, new Snapshotter.Sink() {
+                    @Override
+                    public void done(SnapshotMeta meta) throws InterruptedException {
+                        inbox.put(new SnapshotDone(meta));
+                    }
 
-            @Override
-            public void failed(Throwable cause) {
-                inbox.offer(new Failed("writing the log failed", cause));
-                fail("writing the log failed", cause);
-            }
-        });
+                    @Override
+                    public void failed(long index, Throwable cause) throws InterruptedException {
+                        inbox.put(new SnapshotFailed(index, cause));
+                    }
+                });
     }
 
     /** Recovers durable state and starts serving, in the background; {@link #status()} tells when. */
@@ -138,14 +166,14 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     @Override
     public CompletableFuture<Outcome> write(Op op, Caller caller) {
-        Pending p = new Pending(new CompletableFuture<>(), System.nanoTime());
+        Pending p = new Pending(new CompletableFuture<>(), System.nanoTime(), true);
         offer(new Submit(op, caller, p), p.future);
         return p.future;
     }
 
     @Override
     public CompletableFuture<Outcome> sync() {
-        Pending p = new Pending(new CompletableFuture<>(), System.nanoTime());
+        Pending p = new Pending(new CompletableFuture<>(), System.nanoTime(), false);
         offer(new Sync(p), p.future);
         return p.future;
     }
@@ -153,18 +181,21 @@ public final class NodeDriver implements Corral, AutoCloseable {
     @Override
     public CompletableFuture<Boolean> touchSession(long sessionId) {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
-        if (status.phase() != NodeStatus.Phase.RUNNING || !inbox.offer(new Touch(sessionId, f))) f.complete(false);
+        NodeStatus s = status;
+        if (s.phase() == NodeStatus.Phase.STORAGE_UNAVAILABLE) {
+            // No session expires while the storage is away: expiry needs a write, and the rebuilt replica gives
+            // every session a full timeout. So a session the tree holds is alive.
+            f.complete(state.session(sessionId) != null);
+        } else if (s.phase() != NodeStatus.Phase.RUNNING || !inbox.offer(new Touch(sessionId, f))) {
+            f.complete(false);
+        }
         return f;
     }
 
     private void offer(Event e, CompletableFuture<Outcome> future) {
         NodeStatus s = status;
         if (s.phase() != NodeStatus.Phase.RUNNING) {
-            future.complete(new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, s.leaderId(), switch (s.phase()) {
-                case RECOVERING -> "node " + s.nodeId() + " is still recovering its log";
-                case FAILED -> "node " + s.nodeId() + " has stopped: " + s.failure();
-                default -> "node " + s.nodeId() + " is shutting down";
-            }));
+            future.complete(s.refusal());
         } else if (!inbox.offer(e)) {
             future.complete(new Outcome.Unavailable(ErrorCode.THROTTLED_OP, s.leaderId(), "node " + s.nodeId() + " is overloaded; retry later"));
         }
@@ -186,11 +217,13 @@ public final class NodeDriver implements Corral, AutoCloseable {
     }
 
     public long logBytes() {
-        return log.sizeBytes();
+        NodeStorage s = storage;
+        return s == null ? 0 : s.log().sizeBytes();
     }
 
     public long logEntries() {
-        return Math.max(0, log.lastIndex() - log.base().index());
+        NodeStorage s = storage;
+        return s == null ? 0 : Math.max(0, s.log().lastIndex() - s.log().base().index());
     }
 
     public int aclLists() {
@@ -201,18 +234,18 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     private void runCore() {
         try {
-            recover();
+            openReplica();
         } catch (Throwable t) {
             fail("recovery failed", t);
             return;
         }
-        writer.start();
         long tickNanos = TimeUnit.MILLISECONDS.toNanos(settings.tickMs());
         long nextTick = System.nanoTime();
         List<Event> batch = new ArrayList<>();
         while (running) {
             try {
-                long wait = nextTick - System.nanoTime();
+                long now = System.nanoTime();
+                long wait = replica == null ? outage.nanosUntilAttempt(now) : nextTick - now;
                 Event first = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
                 if (first != null) {
                     batch.add(first);
@@ -220,7 +253,11 @@ public final class NodeDriver implements Corral, AutoCloseable {
                     for (Event e : batch) handle(e);
                     batch.clear();
                 }
-                long now = System.nanoTime();
+                now = System.nanoTime();
+                if (replica == null) {
+                    if (running && outage.attemptDue(now)) reopen();
+                    continue;
+                }
                 if (now - nextTick >= 0) {
                     replica.tick(wallClockMs.getAsLong());
                     nextTick = Math.max(nextTick + tickNanos, now - tickNanos);
@@ -236,28 +273,6 @@ public final class NodeDriver implements Corral, AutoCloseable {
         }
     }
 
-    private void recover() {
-        long started = System.nanoTime();
-        Recovery.Recovered r = Recovery.recover(settings.raft().id(), log, snapshots, acls);
-        Apply apply = new Apply(acls);
-        SecureRandom seedSource = new SecureRandom();
-        SplittableRandom ids = new SplittableRandom(seedSource.nextLong());
-        // As ZooKeeper does, the top byte of a session id is the id of the node that created it.
-        long prefix = (long) settings.raft().id() << 56;
-        // Secrets are credentials: they come from the strong generator itself, never from a seeded one.
-        Prep prep = new Prep(settings.limits(), apply, () -> prefix | (ids.nextLong() >>> 8), () -> freshSecret(seedSource));
-        replica = new Replica<>(settings.raft(), new SplittableRandom(seedSource.nextLong()), prep, apply,
-                new Replica.Settings(settings.limits(), settings.reapIntervalTicks()), r.state(), r.snapshotTerm(), r.hardState(),
-                r.entries());
-        lastSnapshotIndex = r.state().lastZxid();
-        state = r.state();
-        long lastIndex = replica.lastIndex();
-        watches = new WatchRegistry(settings.journalEvents(), lastIndex, settings.watchedPathsPerSessionMax(), settings.watchedPathsMax());
-        LOG.infof("node %d: recovered to zxid %d (snapshot at %d, %d log entries after it) in %d ms", settings.raft().id(),
-                lastIndex, r.state().lastZxid(), r.entries().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        publishStatus(NodeStatus.Phase.RUNNING, null);
-    }
-
     private static SessionSecret freshSecret(SecureRandom random) {
         while (true) {
             SessionSecret s = new SessionSecret(random.nextLong(), random.nextLong());
@@ -265,16 +280,104 @@ public final class NodeDriver implements Corral, AutoCloseable {
         }
     }
 
-    private void handle(Event e) {
+    /** An attempt to reopen the storage after an outage; a broken invariant found then stops the node. */
+    private void reopen() throws InterruptedException {
+        try {
+            openReplica();
+        } catch (RuntimeException e) {
+            fail("reopening the storage after an outage failed", e);
+        }
+    }
+
+    /**
+     * Opens storage if it is closed and builds the replica from what is durable: at the first start from the
+     * newest snapshot and the log after it, after an outage from the tree this node applied and the durable log
+     * after it. A storage failure (re)schedules an attempt; corruption and broken invariants propagate and stop
+     * the node, and so does storage this node must not use.
+     */
+    private void openReplica() throws InterruptedException {
+        long started = System.nanoTime();
+        int id = settings.raft().id();
+        if (outage != null) outage.attempt();
+        Recovery.Recovered r;
+        try {
+            if (storage == null) storage = opener.open();
+            r = recovered ? Recovery.resume(id, storage.log(), state, appliedTerm)
+                    : Recovery.recover(id, storage.log(), storage.snapshots(), acls);
+        } catch (StorageRefusedException e) {
+            throw e;
+        } catch (StorageException e) {
+            storageFailed(e);
+            return;
+        }
+        replica = new Replica<>(settings.raft(), new SplittableRandom(seeds.nextLong()), prep, apply,
+                new Replica.Settings(settings.limits(), settings.reapIntervalTicks()), r.state(), r.snapshotTerm(), r.hardState(),
+                r.entries());
+        startWriter();
+        if (!recovered) {
+            recovered = true;
+            outage = null;
+            snapshotter.startedAt(r.state().lastZxid());
+            state = r.state();
+            watches = new WatchRegistry(settings.journalEvents(), replica.lastIndex(), settings.watchedPathsPerSessionMax(),
+                    settings.watchedPathsMax());
+            LOG.infof("node %d: recovered to zxid %d (snapshot at %d, %d log entries after it) in %d ms", id, replica.lastIndex(),
+                    r.state().lastZxid(), r.entries().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        } else {
+            outage.reopened = true;
+            LOG.infof("node %d: storage reopened at attempt %d; re-read the durable log: %d entries after the applied zxid %d,"
+                    + " last index %d; writes resume after a first durable write", id, outage.attempts(), r.entries().size(),
+                    state.lastZxid(), replica.lastIndex());
+        }
+        publishStatus();
+    }
+
+    private void startWriter() {
+        int gen = ++generation;
+        writer = new LogWriter(storage.log(), metrics, new LogWriter.Listener() {
+            @Override
+            public void persisted(long index, long term) throws InterruptedException {
+                inbox.put(new Persisted(gen, index, term));
+            }
+
+            @Override
+            public void failed(Throwable cause) throws InterruptedException {
+                inbox.put(new WriteFailed(gen, cause));
+            }
+        });
+        writer.start();
+    }
+
+    private void handle(Event e) throws InterruptedException {
         switch (e) {
-            case Submit s -> replica.submit(s.op(), s.caller(), wallClockMs.getAsLong(), s.pending());
-            case Sync s -> replica.sync(s.pending());
-            case Touch t -> t.result().complete(replica.touchSession(t.sessionId(), wallClockMs.getAsLong())
-                    || (!replica.isLeader() && state.session(t.sessionId()) != null));
-            case Persisted p -> replica.persisted(p.index(), p.term());
+            case Submit s -> {
+                if (outage != null) {
+                    s.pending().future().complete(status.refusal());
+                } else {
+                    inFlight.add(s.pending());
+                    replica.submit(s.op(), s.caller(), wallClockMs.getAsLong(), s.pending());
+                }
+            }
+            case Sync s -> {
+                if (outage != null) {
+                    s.pending().future().complete(status.refusal());
+                } else {
+                    inFlight.add(s.pending());
+                    replica.sync(s.pending());
+                }
+            }
+            case Touch t -> t.result().complete(outage != null ? state.session(t.sessionId()) != null
+                    : replica.touchSession(t.sessionId(), wallClockMs.getAsLong()) || (!replica.isLeader() && state.session(t.sessionId()) != null));
+            case Persisted p -> {
+                if (p.generation() != generation || replica == null) return;
+                if (p.index() > 0) replica.persisted(p.index(), p.term());
+                if (outage != null) storageResumed();
+            }
+            case WriteFailed f -> {
+                if (f.generation() == generation && replica != null) storageFailed(f.cause());
+            }
             case SnapshotDone d -> onSnapshotDone(d.meta());
-            case SnapshotFailed f -> onSnapshotFailed(f.index(), f.cause());
-            case Failed f -> throw new IllegalStateException(f.what(), f.cause());
+            case SnapshotFailed f -> snapshotter.failed(f.index(), f.cause());
         }
     }
 
@@ -293,7 +396,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 if (ready.mustPersist()) {
                     writer.append(ready.hardState(), ready.entries());
                 }
-                for (Entry e : ready.committed()) bytesSinceSnapshot += e.data().length;
+                for (Entry e : ready.committed()) snapshotter.committed(e.data().length);
                 if (ready.softState() != null) onSoftState(ready.softState());
             }
             if (out.committed() != null) {
@@ -310,13 +413,14 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 complete(done);
             }
         }
-        publishStatus(NodeStatus.Phase.RUNNING, null);
-        maybeSnapshot();
+        publishStatus();
+        if (outage == null) snapshotter.maybeStart(state, replica::termAt, storage.snapshots());
     }
 
     private void complete(List<Replica.Completion<Pending>> done) {
         long now = System.nanoTime();
         for (Replica.Completion<Pending> c : done) {
+            inFlight.remove(c.token());
             metrics.commit(now - c.token().startNanos());
             c.token().future().complete(c.outcome());
         }
@@ -332,84 +436,94 @@ public final class NodeDriver implements Corral, AutoCloseable {
         }
     }
 
-    private void publishStatus(NodeStatus.Phase phase, String failure) {
-        if (replica == null) {
-            status = new NodeStatus(phase, settings.raft().id(), Role.FOLLOWER, 0, 0, 0, 0, 0, false, failure);
+    private void publishStatus() {
+        int id = settings.raft().id();
+        NodeStatus.Phase phase = outage == null ? NodeStatus.Phase.RUNNING
+                : recovered ? NodeStatus.Phase.STORAGE_UNAVAILABLE : NodeStatus.Phase.RECOVERING;
+        String failure = outage == null ? null : outage.describe();
+        if (replica == null || outage != null) {
+            // Without a replica, or before a rebuilt one has written, the picture stays as it was when the storage
+            // failed; the served tree is what it was, and it holds every acknowledged write only if it did then.
+            NodeStatus s = status;
+            boolean complete = outage != null && outage.treeComplete;
+            status = new NodeStatus(phase, id, s.role(), s.leaderId(), s.term(), s.commitIndex(), state.lastZxid(), s.lastIndex(),
+                    complete, failure);
             return;
         }
         SoftState s = replica.softState();
         long commit = replica.commitIndex();
         long applied = state.lastZxid();
         boolean caughtUp = applied >= commit && (s.role() != Role.LEADER || replica.termAt(commit) == s.term());
-        status = new NodeStatus(phase, settings.raft().id(), s.role(), s.leaderId(), s.term(), commit, applied,
-                replica.lastIndex(), caughtUp, failure);
+        status = new NodeStatus(phase, id, s.role(), s.leaderId(), s.term(), commit, applied, replica.lastIndex(), caughtUp, failure);
+    }
+
+    // ---- storage outages ----
+
+    /**
+     * The storage failed: stop writing, answer the requests in flight (their writes may or may not be durable),
+     * close the storage and schedule an attempt to reopen it. Reads go on from the served tree.
+     */
+    private void storageFailed(Throwable cause) throws InterruptedException {
+        long now = System.nanoTime();
+        int id = settings.raft().id();
+        String why = String.valueOf(cause.getMessage());
+        metrics.storageFailed();
+        if (outage == null) {
+            outage = new StorageOutage(now, wallClockMs.getAsLong(), recovered && status.isReady(), why);
+            LOG.errorf("node %d: storage failed: %s. Until it is back writes are refused and %s; reopening it with backoff", id, why,
+                    outage.treeComplete ? "reads served from zxid " + state.lastZxid() : "so are reads (the tree had not caught up)");
+        } else {
+            outage.failedAgain(now, why);
+            LOG.warnf("node %d: %s", id, outage.describe());
+        }
+        if (replica != null) {
+            appliedTerm = replica.termAt(state.lastZxid());
+            replica = null;
+        }
+        // Not ready before anyone hears of the failure, so that no client sees ready after its write failed.
+        publishStatus();
+        if (writer != null) {
+            writer.close();
+            writer = null;
+        }
+        failInFlight(why);
+        snapshotter.awaitIdle(SNAPSHOT_DRAIN_SECONDS);
+        closeStorage();
+    }
+
+    /** The first durable write on reopened storage: it is back, and the node takes writes again. */
+    private void storageResumed() {
+        LOG.infof("node %d: storage is back after %d ms and %d reopen attempt(s); taking writes again at index %d",
+                settings.raft().id(), outage.millisSince(System.nanoTime()), outage.attempts(), replica.lastIndex());
+        outage = null;
+        publishStatus();
+    }
+
+    private void failInFlight(String why) {
+        int id = settings.raft().id();
+        for (Pending p : inFlight) {
+            p.future().complete(p.write()
+                    ? new Outcome.Unknown("node " + id + " lost its storage (" + why + ") before this write was known to be durable")
+                    : new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, 0, "node " + id + " lost its storage (" + why + ")"));
+        }
+        inFlight.clear();
+    }
+
+    private void closeStorage() {
+        NodeStorage s = storage;
+        storage = null;
+        if (s != null) s.close();
     }
 
     // ---- snapshots ----
 
-    private void maybeSnapshot() {
-        TreeState s = state;
-        long since = s.lastZxid() - lastSnapshotIndex;
-        if (snapshotInFlight || since <= 0 || System.nanoTime() - nextSnapshotAttemptNanos < 0) return;
-        if (since < settings.snapshotEveryEntries() && bytesSinceSnapshot < settings.snapshotEveryBytes()) return;
-        long index = s.lastZxid();
-        long term = replica.termAt(index);
-        snapshotInFlight = true;
-        bytesSinceSnapshot = 0;
-        snapshotter.execute(() -> writeSnapshot(s, index, term));
-    }
-
-    private void writeSnapshot(TreeState s, long index, long term) {
-        long started = System.nanoTime();
-        SnapshotStore.Writer w = null;
-        try {
-            // Inside the try: a failure to start the snapshot must reach the core like any other snapshot
-            // failure. Outside it, the exception ended the task unseen, snapshotInFlight stayed true, and the
-            // node silently never snapshotted (nor compacted its log) again.
-            w = snapshots.begin(index, term);
-            SnapshotCodec.write(s, w);
-            SnapshotMeta meta = w.commit();
-            snapshots.retain(settings.keepSnapshots());
-            metrics.snapshotTaken(System.nanoTime() - started, meta.sizeBytes());
-            LOG.infof("node %d: snapshot at zxid %d written (%d znodes, %d bytes) in %d ms", settings.raft().id(), index,
-                    s.nodeCount(), meta.sizeBytes(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            inbox.put(new SnapshotDone(meta));
-        } catch (Throwable t) {
-            try {
-                if (w != null) w.abort();
-            } catch (RuntimeException e) {
-                t.addSuppressed(e);
-            }
-            try {
-                inbox.put(new SnapshotFailed(index, t));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * Snapshots are not on the commit path, so a failed one is retried with backoff while the node keeps
-     * serving (its log just grows); only a storage that keeps failing stops the node.
-     */
-    private void onSnapshotFailed(long index, Throwable cause) {
-        snapshotInFlight = false;
-        snapshotFailures++;
-        if (snapshotFailures >= SNAPSHOT_ATTEMPTS_MAX) {
-            throw new IllegalStateException(snapshotFailures + " snapshots in a row failed, the last at zxid " + index, cause);
-        }
-        long backoffMs = Math.min(60_000, 1000L << (snapshotFailures - 1));
-        nextSnapshotAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
-        LOG.warnf(cause, "node %d: snapshot at zxid %d failed (%d in a row); retrying in %d ms", settings.raft().id(), index,
-                snapshotFailures, backoffMs);
-    }
-
+    /** A snapshot is durable: compact the log behind it, keeping {@code keepEntries} for followers that lag. */
     private void onSnapshotDone(SnapshotMeta meta) {
-        snapshotInFlight = false;
-        snapshotFailures = 0;
-        lastSnapshotIndex = meta.index();
+        snapshotter.done(meta);
+        // During an outage the log cannot be compacted; the next snapshot after it will do it.
+        if (outage != null || replica == null) return;
         long compactTo = meta.index() - settings.keepEntries();
-        if (compactTo > log.base().index()) {
+        if (compactTo > storage.log().base().index()) {
             long term = replica.termAt(compactTo);
             if (term > 0) {
                 replica.compact(compactTo);
@@ -420,18 +534,26 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     // ---- shutdown and failure ----
 
+    /** Stops the node for good: a broken invariant, a corrupt log, or storage it must not use. */
     private void fail(String what, Throwable t) {
         if (!running) return;
         String message = what + ": " + t.getMessage();
-        LOG.errorf(t, "node %d: %s", settings.raft().id(), message);
+        // An expected refusal (a corrupt log, storage this node must not use) says everything in its message, which
+        // onFatal reports: one line, no stack trace to bury it. Anything else is a bug, and its trace matters.
+        if (!(t instanceof CorruptLogException || t instanceof StorageRefusedException)) {
+            LOG.errorf(t, "node %d: %s", settings.raft().id(), message);
+        }
         running = false;
-        publishStatus(NodeStatus.Phase.FAILED, message);
+        NodeStatus s = status;
+        status = new NodeStatus(NodeStatus.Phase.FAILED, s.nodeId(), s.role(), s.leaderId(), s.term(), s.commitIndex(), s.appliedZxid(),
+                s.lastIndex(), false, message);
+        failInFlight("the node stopped: " + message);
         List<Event> left = new ArrayList<>();
         inbox.drainTo(left);
         Outcome outcome = new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, 0, "node stopped: " + message);
         for (Event e : left) {
-            if (e instanceof Submit s) s.pending().future().complete(outcome);
-            else if (e instanceof Sync s) s.pending().future().complete(outcome);
+            if (e instanceof Submit s2) s2.pending().future().complete(outcome);
+            else if (e instanceof Sync s2) s2.pending().future().complete(outcome);
         }
         onFatal.accept(message);
     }
@@ -440,19 +562,20 @@ public final class NodeDriver implements Corral, AutoCloseable {
     public void close() {
         running = false;
         coreThread.interrupt();
-        writer.close();
         try {
             coreThread.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        snapshotter.shutdown();
-        try {
-            snapshotter.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        LogWriter w = writer;
+        if (w != null) w.close();
+        snapshotter.close();
+        closeStorage();
+        NodeStatus s = status;
+        if (s.phase() != NodeStatus.Phase.FAILED) {
+            status = new NodeStatus(NodeStatus.Phase.STOPPED, s.nodeId(), s.role(), s.leaderId(), s.term(), s.commitIndex(),
+                    s.appliedZxid(), s.lastIndex(), false, null);
         }
-        if (status.phase() != NodeStatus.Phase.FAILED) publishStatus(NodeStatus.Phase.STOPPED, null);
     }
 
     private static java.util.concurrent.ThreadFactory named(String name) {

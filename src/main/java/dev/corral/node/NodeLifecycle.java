@@ -32,9 +32,10 @@ import org.jboss.logging.Logger;
 /**
  * Wires a node together at start-up from configuration: opens storage (taking ownership of it, migrating the
  * schema), starts the {@link NodeDriver}, and stands in for it as the {@link Corral} the front-ends use.
- * Storage problems that make starting pointless (another node owns the data directory, a newer schema)
- * fail the start with a clear message; a fatal error later stops the process so that a supervisor can
- * restart it.
+ * Storage problems that make starting pointless (another node owns the data directory, a newer schema, the
+ * database cannot be reached) fail the start with a clear message. Once started, the driver owns the storage:
+ * it rides out storage outages by reopening it through {@link #openStorage()}, and only a fatal error (a
+ * broken invariant, a corrupt log) stops the process, so that a supervisor can restart it.
  */
 @ApplicationScoped
 public class NodeLifecycle implements Corral {
@@ -62,7 +63,6 @@ public class NodeLifecycle implements Corral {
     Instance<NodeMetrics> metrics;
 
     private volatile NodeDriver driver;
-    private volatile JdbcStorage storage;
     private final WatchRegistry noWatches = new WatchRegistry(1, 0);
 
     void onStart(@Observes StartupEvent event) {
@@ -79,7 +79,13 @@ public class NodeLifecycle implements Corral {
             throw new IllegalStateException("corral.members names " + members.size()
                     + " members; this build runs a cluster of one (replication between members is not available yet)");
         }
-        storage = openStorage();
+        JdbcStorage storage;
+        try {
+            storage = openStorage();
+        } catch (StorageException e) {
+            LOG.errorf("node %d cannot start: %s", config.nodeId(), e.getMessage());
+            throw e;
+        }
         RaftConfig raft = new RaftConfig(config.nodeId(), members.ids(), config.raft().electionTicks(), config.raft().heartbeatTicks(),
                 512, 1 << 20, 64L << 20);
         long tickMs = Math.max(1, config.raft().tick().toMillis());
@@ -90,7 +96,7 @@ public class NodeLifecycle implements Corral {
                 config.snapshot().everyBytes(), config.snapshot().keepEntries(), config.snapshot().keep(), config.watch().journalEvents(),
                 config.limits().queuedRequestsMax(), config.limits().watchedPathsPerSession(), config.limits().watchedPaths());
         NodeMetrics m = metrics.isResolvable() ? metrics.get() : NodeMetrics.NONE;
-        driver = new NodeDriver(settings, storage.log(), storage.snapshots(), m, System::currentTimeMillis, message -> {
+        driver = new NodeDriver(settings, storage, this::openStorage, m, System::currentTimeMillis, message -> {
             LOG.errorf("node %d stopped: %s", config.nodeId(), message);
             Quarkus.asyncExit(3);
         });
@@ -98,8 +104,8 @@ public class NodeLifecycle implements Corral {
     }
 
     /**
-     * Opens this node's storage as configured (taking ownership of it). The node does this at start-up;
-     * with {@code corral.autostart=false}, tools and tests may call it themselves.
+     * Opens this node's storage as configured (taking ownership of it). The node does this at start-up and
+     * after a storage outage; with {@code corral.autostart=false}, tools and tests may call it themselves.
      */
     public JdbcStorage openStorage() {
         boolean postgres = config.storage().jdbcUrl().filter(u -> !u.isBlank()).isPresent();
@@ -107,23 +113,16 @@ public class NodeLifecycle implements Corral {
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
         String location = postgres ? config.storage().jdbcUrl().get() : dataDir.resolve("corral.db").toString();
         if (!postgres) JdbcStorage.ensureDirectory(dataDir);
-        try {
-            return JdbcStorage.open(postgres ? JdbcStorage.Kind.POSTGRESQL : JdbcStorage.Kind.SQLITE, location, dataDir,
-                    dataSources.select(new DataSource.DataSourceLiteral(name)).get(),
-                    sessionFactories.select(new PersistenceUnit.PersistenceUnitLiteral(name)).get(), transactions,
-                    flyways.select(FlywayDataSource.FlywayDataSourceLiteral.of(name)).get(), config.nodeId(),
-                    System.currentTimeMillis());
-        } catch (StorageException e) {
-            LOG.errorf("node %d cannot start: %s", config.nodeId(), e.getMessage());
-            throw e;
-        }
+        return JdbcStorage.open(postgres ? JdbcStorage.Kind.POSTGRESQL : JdbcStorage.Kind.SQLITE, location, dataDir,
+                dataSources.select(new DataSource.DataSourceLiteral(name)).get(),
+                sessionFactories.select(new PersistenceUnit.PersistenceUnitLiteral(name)).get(), transactions,
+                flyways.select(FlywayDataSource.FlywayDataSourceLiteral.of(name)).get(), config.nodeId(), System.currentTimeMillis());
     }
 
+    /** The driver closes the storage it owns. */
     void onStop(@Observes ShutdownEvent event) {
         NodeDriver d = driver;
         if (d != null) d.close();
-        JdbcStorage s = storage;
-        if (s != null) s.close();
     }
 
     /** The running driver, for metrics; null before start-up completes. */

@@ -12,6 +12,9 @@ public interface NodeMetrics {
 
     void snapshotTaken(long nanos, long bytes);
 
+    /** A write to (or an attempt to reopen) the storage failed; the node is or stays without storage. */
+    void storageFailed();
+
     NodeMetrics NONE = new NodeMetrics() {
         @Override
         public void logWrite(long nanos, int entries) {}
@@ -24,5 +27,8 @@ public interface NodeMetrics {
 
         @Override
         public void snapshotTaken(long nanos, long bytes) {}
+
+        @Override
+        public void storageFailed() {}
     };
 }

@@ -23,4 +23,10 @@ public sealed interface Outcome {
      * though a create of a sequential znode will get a new sequence number.
      */
     record Lost(String message) implements Outcome {}
+
+    /**
+     * The node lost its storage while the write was in flight, before the write was known to be durable: it may
+     * or may not have been made (ZooKeeper's connection loss). The client should read before it retries.
+     */
+    record Unknown(String message) implements Outcome {}
 }

@@ -16,9 +16,11 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Rebuilds a node's durable state at start-up: the newest intact snapshot, then the log after it. A torn
- * log tail is cut off (it was never acknowledged); a corrupt snapshot falls back to an older one if the log
- * still covers the gap; corruption that cannot be worked around stops the node with a clear message.
+ * Rebuilds a node's durable state: at start-up ({@link #recover}) the newest intact snapshot, then the log
+ * after it; after a storage outage ({@link #resume}) the tree the node had applied, then the durable log after
+ * it. A torn log tail is cut off only where the store's writes can tear ({@link LogRecovery}); a corrupt
+ * snapshot falls back to an older one if the log still covers the gap; corruption that cannot be worked
+ * around stops the node with a clear message.
  */
 final class Recovery {
     private static final Logger LOG = Logger.getLogger(Recovery.class);
@@ -59,11 +61,7 @@ final class Recovery {
             }
             state = TreeState.initial();
         }
-        LogRecovery.Result result = LogRecovery.recover(log);
-        if (result.truncatedFrom() > 0) {
-            LOG.warnf("node %d: cut %d damaged record(s) from the log tail at index %d (an unfinished write)", nodeId,
-                    result.damagedRecords(), result.truncatedFrom());
-        }
+        LogRecovery.Result result = readLog(nodeId, log);
         long snapIndex = state.lastZxid();
         List<Entry> after = result.entries().stream().filter(e -> e.index() > snapIndex).toList();
         if (log.lastIndex() < snapIndex) {
@@ -71,5 +69,42 @@ final class Recovery {
             log.compact(snapIndex, snapshotTerm);
         }
         return new Recovered(state, snapshotTerm, log.hardState(), after);
+    }
+
+    /**
+     * The replica's inputs after storage was reopened: the tree the node had applied ({@code applied}, whose last
+     * entry has {@code appliedTerm}) stands in for a snapshot, and the durable log after it follows. Entries
+     * whose write failed may or may not be durable; whatever the reopened log holds is the truth. Everything
+     * applied was durable before it was applied, so the log must still hold the applied entry with the same
+     * term (or cover it by its base): if it does not, the storage lost acknowledged writes, and the node must
+     * not go on as if it had not.
+     */
+    static Recovered resume(int nodeId, LogStore log, TreeState applied, long appliedTerm) {
+        LogRecovery.Result result = readLog(nodeId, log);
+        long index = applied.lastZxid();
+        long durableTerm = durableTermAt(log, result.entries(), index);
+        if (durableTerm != appliedTerm) {
+            throw new IllegalStateException("node " + nodeId + " applied entry " + index + " of term " + appliedTerm
+                    + ", but its reopened log " + (durableTerm < 0 ? "does not hold it (base " + log.base().index() + ", last "
+                    + log.lastIndex() + ")" : "holds it with term " + durableTerm) + ": the storage lost acknowledged writes");
+        }
+        List<Entry> after = result.entries().stream().filter(e -> e.index() > index).toList();
+        return new Recovered(applied, appliedTerm, log.hardState(), after);
+    }
+
+    /** Term of entry {@code index} in the recovered log, the base's term at the base, or -1 if the log does not hold it. */
+    private static long durableTermAt(LogStore log, List<Entry> entries, long index) {
+        if (index == log.base().index()) return log.base().term();
+        if (entries.isEmpty() || index < entries.getFirst().index() || index > entries.getLast().index()) return -1;
+        return entries.get((int) (index - entries.getFirst().index())).term();
+    }
+
+    private static LogRecovery.Result readLog(int nodeId, LogStore log) {
+        LogRecovery.Result result = LogRecovery.recover(log);
+        if (result.truncatedFrom() > 0) {
+            LOG.warnf("node %d: cut %d torn record(s) from the log tail at index %d (a write that never completed)", nodeId,
+                    result.damagedRecords(), result.truncatedFrom());
+        }
+        return result;
     }
 }

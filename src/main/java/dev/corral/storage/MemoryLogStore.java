@@ -6,14 +6,36 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@link LogStore} in memory: for tests and the simulator. "Durable" means "kept by this object"; the
- * simulator models lost and torn writes around it. Thread-safe (one monitor).
+ * A {@link LogStore} in memory: for tests and the simulator. "Durable" means "kept by this object". A store
+ * made by {@link #withTornWrites()} stands for a disk whose writes can tear: the simulator tears its unsynced
+ * writes at a crash (through {@link #appendRaw}) and recovery may cut them off. A plain one commits atomically,
+ * as SQLite and PostgreSQL do. Thread-safe (one monitor).
  */
 public final class MemoryLogStore implements LogStore {
+    private final boolean writesCanTear;
     private HardState hardState = HardState.EMPTY;
     private LogBase base = LogBase.ZERO;
     private final ArrayList<StoredEntry> entries = new ArrayList<>();
     private long bytes;
+
+    /** A store whose writes are atomic: damage found by recovery is corruption. */
+    public MemoryLogStore() {
+        this(false);
+    }
+
+    private MemoryLogStore(boolean writesCanTear) {
+        this.writesCanTear = writesCanTear;
+    }
+
+    /** A store standing for a disk whose unsynced writes a crash may tear. */
+    public static MemoryLogStore withTornWrites() {
+        return new MemoryLogStore(true);
+    }
+
+    @Override
+    public boolean writesCanTear() {
+        return writesCanTear;
+    }
 
     @Override
     public synchronized HardState hardState() {
@@ -43,14 +65,20 @@ public final class MemoryLogStore implements LogStore {
                 bytes += e.data().length;
             }
         }
-        if (hs != null) hardState = hs;
+        if (hs != null) hardState = new HardState(hs.term(), hs.votedFor(), Math.min(hs.commit(), lastIndex()));
     }
 
     @Override
     public synchronized List<StoredEntry> readRaw(long from, long to, int maxCount) {
+        // Records are selected by the index they hold, as a database query would. Normally record k holds index
+        // base+1+k; after removeRaw the ones behind the removed record hold higher indexes than their place.
+        int start = (int) Math.clamp(from - base.index() - 1, 0, entries.size());
+        while (start > 0 && entries.get(start - 1).index() >= from) start--;
         List<StoredEntry> out = new ArrayList<>();
-        for (long i = Math.max(from, base.index() + 1); i <= Math.min(to, lastIndex()) && out.size() < maxCount; i++) {
-            out.add(entries.get((int) (i - base.index() - 1)));
+        for (int k = start; k < entries.size() && out.size() < maxCount; k++) {
+            StoredEntry e = entries.get(k);
+            if (e.index() > to) break;
+            if (e.index() >= from) out.add(e);
         }
         return out;
     }
@@ -79,6 +107,11 @@ public final class MemoryLogStore implements LogStore {
     /** Replaces the stored record at {@code index}, for tests that damage the log. */
     public synchronized void overwriteRaw(StoredEntry entry) {
         bytes += length(entry) - length(entries.set((int) (entry.index() - base.index() - 1), entry));
+    }
+
+    /** Removes the record at {@code index} and closes up behind it, for tests that lose a record. */
+    public synchronized void removeRaw(long index) {
+        bytes -= length(entries.remove((int) (index - base.index() - 1)));
     }
 
     /** Appends a record without checks, for tests that tear the tail. */

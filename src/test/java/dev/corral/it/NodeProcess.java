@@ -41,8 +41,8 @@ final class NodeProcess implements AutoCloseable {
     private static final Pattern RECOVERED = Pattern.compile(
             "recovered to zxid (\\d+) \\(snapshot at (\\d+), (\\d+) log entries after it\\) in (\\d+) ms");
 
-    /** An HTTP answer; {@code zxid} is the {@code Corral-Zxid} header, or -1 without one. */
-    record Reply(int status, String body, long zxid) {
+    /** An HTTP answer; {@code zxid} is the {@code Corral-Zxid} header, or -1 without one; {@code retryAfter} the header, or null. */
+    record Reply(int status, String body, long zxid, String retryAfter) {
         JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -242,7 +242,7 @@ final class NodeProcess implements AutoCloseable {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             long zxid = r.headers().firstValue("Corral-Zxid").map(Long::parseLong).orElse(-1L);
-            return new Reply(r.statusCode(), r.body(), zxid);
+            return new Reply(r.statusCode(), r.body(), zxid, r.headers().firstValue("Retry-After").orElse(null));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

@@ -2,9 +2,11 @@ package dev.corral.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.testing.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,13 +14,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -26,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Start-up with a data directory that must not be served as it is: in use by another node, written by a newer
- * schema, owned by another node id, or with a damaged log. The packaged node runs as a child process; each
+ * schema, owned by another node id, or with a damaged log (a flipped byte in the last record, on SQLite and on
+ * PostgreSQL, damage in the middle, a missing record): damage is never cut, the node names the index and says
+ * how to recover. The packaged node runs as a child process; each
  * test works on its own copy of one prepared data directory (a node that made a few writes and was stopped).
  */
 class StartupRefusalIT {
@@ -106,25 +113,20 @@ class StartupRefusalIT {
         assertEquals(lastZxid, maxLogIndex(dir), "the log was changed");
     }
 
+    /**
+     * The last record is committed and fsync'd: SQLite commits atomically, so a record that fails its checksum is
+     * damage, never an unfinished write. Cutting it would silently lose the acknowledged setData of v2.
+     */
     @Test
-    void damagedLastLogRecordIsCutWithAWarningAndTheNodeStarts(TestInfo test) throws Exception {
+    void flippedByteInTheLastLogRecordStopsTheNodeNamingTheIndexAndChangesNothing(TestInfo test) throws Exception {
         Path dir = copyOfTemplate();
-        assertEquals(1, corruptCrc(dir, lastZxid));
-        Path log = log(test, "node");
-        first = NodeProcess.startReady(dir, log, Map.of());
-        String warning = first.output().lines().filter(l -> l.contains("damaged record")).findFirst().orElse("");
-        assertTrue(warning.contains("WARN") && warning.contains("cut 1 damaged record(s) from the log tail at index " + lastZxid),
-                "expected a WARN about the cut tail at index " + lastZxid + ", got:\n" + first.tail(30));
-
-        // The tree is the log without its last record: /refusal/last is back at "v1".
-        JsonNode last = expect(200, first.get("/v1/nodes/refusal/last")).json();
-        assertEquals("v1", new String(Base64.getDecoder().decode(last.path("data").asText()), StandardCharsets.UTF_8));
-        assertEquals(1, last.path("stat").path("version").asInt());
-        assertEquals(v1Zxid, last.path("stat").path("mzxid").asLong());
-        for (int i = 0; i < 10; i++) assertEquals("n" + i, text(expect(200, first.get("/v1/nodes/refusal/n" + i))));
-        // And it goes on from there.
-        NodeProcess.Reply set = expect(200, first.put("/v1/nodes/refusal/last", "{\"data\":\"" + b64("v2 again") + "\",\"version\":1}"));
-        assertTrue(set.zxid() > v1Zxid, "zxid " + set.zxid());
+        byte[] before = payload(dir, lastZxid);
+        flipPayloadByte(dir, lastZxid);
+        first = NodeProcess.start(dir, log(test, "node"), Map.of());
+        assertNotEquals(0, first.awaitExit(), "a damaged last record should stop the node:\n" + first.tail(30));
+        assertRefusal(first.output(), "log entry " + lastZxid + " is corrupt: it fails its checksum");
+        assertEquals(lastZxid, maxLogIndex(dir), "the node cut a log it refused to serve");
+        assertNotEquals(Arrays.toString(before), Arrays.toString(payload(dir, lastZxid)), "the damage was repaired behind our back");
     }
 
     @Test
@@ -134,10 +136,64 @@ class StartupRefusalIT {
         assertEquals(1, corruptCrc(dir, damaged));
         first = NodeProcess.start(dir, log(test, "node"), Map.of());
         assertNotEquals(0, first.awaitExit(), "a log damaged in the middle should stop the node:\n" + first.tail(30));
-        String out = first.output();
-        assertTrue(out.contains("log entry " + damaged + " is corrupt") && out.contains("damaged in the middle"),
-                "the node should name the damaged entry " + damaged + ":\n" + first.tail(30));
+        assertRefusal(first.output(), "log entry " + damaged + " is corrupt: it fails its checksum");
         assertEquals(lastZxid, maxLogIndex(dir), "the node cut a log it refused to serve");
+    }
+
+    @Test
+    void missingLogRecordInTheMiddleStopsTheNodeAndNothingAfterItIsCut(TestInfo test) throws Exception {
+        Path dir = copyOfTemplate();
+        long missing = lastZxid - 4;
+        assertEquals(1, sql(dir, "DELETE FROM corral_log WHERE idx = " + missing));
+        first = NodeProcess.start(dir, log(test, "node"), Map.of());
+        assertNotEquals(0, first.awaitExit(), "a gap in the log should stop the node:\n" + first.tail(30));
+        assertRefusal(first.output(), "log entry " + missing + " is missing (the next stored entry is " + (missing + 1) + ")");
+        assertEquals(lastZxid, maxLogIndex(dir), "the node cut a log it refused to serve");
+        assertEquals(4, count(dir, "SELECT count(*) FROM corral_log WHERE idx > " + missing));
+    }
+
+    @Test
+    void flippedByteInTheLastLogRecordOnPostgresStopsTheNode(TestInfo test) throws Exception {
+        if (!TestPostgres.required()) {
+            Assumptions.assumeTrue(TestPostgres.reachable(), "no PostgreSQL at " + TestPostgres.URL + " (run .ci/postgres-up.sh)");
+        }
+        TestPostgres.wipe();
+        Map<String, String> env = NodeProcess.env("CORRAL_STORAGE_JDBC_URL", TestPostgres.URL, "CORRAL_STORAGE_USERNAME", TestPostgres.USER,
+                "CORRAL_STORAGE_PASSWORD", TestPostgres.PASSWORD);
+        long last;
+        try (NodeProcess node = NodeProcess.startReady(work.resolve("pg-data"), log(test, "writer"), env)) {
+            expect(201, node.post("/v1/nodes/pg", data("root")));
+            last = expect(200, node.put("/v1/nodes/pg", data("acknowledged"))).zxid();
+            node.stop();
+        }
+        try (Connection c = DriverManager.getConnection(TestPostgres.URL, TestPostgres.USER, TestPostgres.PASSWORD)) {
+            assertEquals(last, query(c, "SELECT max(idx) FROM corral_log").getLong(1), "the last write should be the last log entry");
+            byte[] data = query(c, "SELECT payload FROM corral_log WHERE idx = " + last).getBytes(1);
+            data[data.length / 2] ^= 0x01;
+            try (PreparedStatement u = c.prepareStatement("UPDATE corral_log SET payload = ? WHERE idx = ?")) {
+                u.setBytes(1, data);
+                u.setLong(2, last);
+                assertEquals(1, u.executeUpdate());
+            }
+        }
+        first = NodeProcess.start(work.resolve("pg-data"), log(test, "node"), env);
+        assertNotEquals(0, first.awaitExit(), "a damaged last record should stop the node:\n" + first.tail(30));
+        assertRefusal(first.output(), "log entry " + last + " is corrupt: it fails its checksum");
+    }
+
+    /** The first row of {@code query}; the statement stays open with the connection. */
+    private static ResultSet query(Connection c, String query) throws SQLException {
+        ResultSet rs = c.createStatement().executeQuery(query);
+        assertTrue(rs.next(), query);
+        return rs;
+    }
+
+    private static void assertRefusal(String output, String what) {
+        String line = output.lines().filter(l -> l.contains(what)).findFirst().orElse(null);
+        assertNotNull(line, "the node should say: " + what + "\n" + output.substring(Math.max(0, output.length() - 4000)));
+        assertTrue(line.contains("ERROR") && line.contains("not an unfinished write"), line);
+        assertTrue(line.contains("restore this node's storage from a backup"), "the refusal should say how to recover: " + line);
+        assertTrue(output.lines().noneMatch(l -> l.contains("cut") && l.contains("record")), "the node cut records:\n" + output);
     }
 
     // ---- helpers ----
@@ -156,6 +212,25 @@ class StartupRefusalIT {
 
     private static Path log(TestInfo test, String which) throws IOException {
         return CrashRecoveryIT.logFile("StartupRefusalIT-" + test.getTestMethod().orElseThrow().getName() + "-" + which + ".log");
+    }
+
+    /** Flips one bit in the middle of the stored payload of log entry {@code index}, as disk damage would. */
+    private static void flipPayloadByte(Path dataDir, long index) throws SQLException {
+        byte[] data = payload(dataDir, index);
+        data[data.length / 2] ^= 0x01;
+        try (Connection c = sqlite(dataDir); PreparedStatement u = c.prepareStatement("UPDATE corral_log SET payload = ? WHERE idx = ?")) {
+            u.setBytes(1, data);
+            u.setLong(2, index);
+            assertEquals(1, u.executeUpdate());
+        }
+    }
+
+    private static byte[] payload(Path dataDir, long index) throws SQLException {
+        try (Connection c = sqlite(dataDir); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT payload FROM corral_log WHERE idx = " + index)) {
+            assertTrue(rs.next(), "no log entry " + index);
+            return rs.getBytes(1);
+        }
     }
 
     /** Flips the lowest bit of the stored CRC of log entry {@code index}; returns the rows changed. */

@@ -60,6 +60,7 @@ final class Workload {
         private final long unknownAtStart = history.unknown.get();
         private final List<Thread> threads = new ArrayList<>();
         private volatile boolean killing;
+        private volatile boolean stopping;
 
         private Run(NodeProcess node, int cycle) {
             this.node = node;
@@ -78,9 +79,25 @@ final class Workload {
             return killing;
         }
 
+        /**
+         * Whether a thread stops after {@code step}. A node that cannot take writes answers 503 at once; the
+         * thread then waits a little, as a client honouring Retry-After would, instead of spinning.
+         */
+        private boolean ends(Step step) {
+            if (stopping || step == Step.LOST && (killing || !node.isAlive())) return true;
+            if (step == Step.IN_DOUBT) java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            return false;
+        }
+
         /** Call just before killing the node: threads stop at their next failed request instead of retrying. */
         void killing(boolean k) {
             killing = k;
+        }
+
+        /** Stops the threads after their current request, with the node still running, and waits for them. */
+        void stop() throws InterruptedException {
+            stopping = true;
+            join();
         }
 
         /** Waits for every thread to stop; call after the node is dead. */
@@ -144,7 +161,7 @@ final class Workload {
                 step = r < 0.92 ? set(run.node, z, data, rnd.nextBoolean(), null) : delete(run.node, z);
                 if (!z.isClean()) mine.remove(i);
             }
-            if (step == Step.LOST && (run.killing() || !run.node.isAlive())) return;
+            if (run.ends(step)) return;
         }
     }
 
@@ -169,7 +186,7 @@ final class Workload {
                     step = create(run.node, z, payload("c" + run.cycle + ".e." + seq + ":", rnd), s);
                 }
             }
-            if (step == Step.LOST && (run.killing() || !run.node.isAlive())) return;
+            if (run.ends(step)) return;
         }
     }
 

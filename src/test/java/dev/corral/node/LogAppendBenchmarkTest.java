@@ -150,6 +150,11 @@ class LogAppendBenchmarkTest {
         }
 
         @Override
+        public boolean writesCanTear() {
+            return delegate.writesCanTear();
+        }
+
+        @Override
         public List<StoredEntry> readRaw(long from, long to, int maxCount) {
             return delegate.readRaw(from, to, maxCount);
         }

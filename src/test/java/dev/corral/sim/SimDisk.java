@@ -48,7 +48,8 @@ final class SimDisk {
         TEAR
     }
 
-    final MemoryLogStore log = new MemoryLogStore();
+    /** The simulated disk can tear the unsynced writes at a crash, so its log is one whose writes can tear. */
+    final MemoryLogStore log = MemoryLogStore.withTornWrites();
     final MemorySnapshotStore snapshots;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private long enqueued;

@@ -312,6 +312,8 @@ final class Simulation implements SimNode.Env {
             case Outcome.Refused x -> -1;
             case Outcome.Unavailable x -> -2;
             case Outcome.Lost x -> -3;
+            // Only the production driver answers "unknown", when its storage fails; a replica never does.
+            case Outcome.Unknown x -> throw new AssertionError("request " + r.id() + " completed as unknown: " + x);
         });
         switch (o) {
             case Outcome.Done d -> invariants.done(r, d);

@@ -112,6 +112,7 @@ final class Workload {
                 lost++;
                 maybeRetry(c, r);
             }
+            case Outcome.Unknown x -> throw new AssertionError("a replica never answers unknown, only a driver whose storage failed: " + x);
         }
         return true;
     }

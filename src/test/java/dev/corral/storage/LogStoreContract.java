@@ -2,6 +2,7 @@ package dev.corral.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,12 @@ public abstract class LogStoreContract {
 
     /** The same storage after a restart: a new store object reading what the old one made durable. */
     protected abstract LogStore reopen();
+
+    /** Damages the durable record of entry {@code index} behind the store's back: one bit of its payload flipped. */
+    protected abstract void flipPayloadByte(long index);
+
+    /** Loses the durable record of entry {@code index} behind the store's back, as a deleted row. */
+    protected abstract void deleteRecord(long index);
 
     static Entry entry(long index, long term, String data) {
         return new Entry(index, term, data.getBytes(StandardCharsets.UTF_8));
@@ -162,6 +169,69 @@ public abstract class LogStoreContract {
         s.compact(1, 1);
         assertEquals(2, s.sizeBytes());
         assertEquals(2, reopen().sizeBytes());
+    }
+
+    @Test
+    void storedCommitIndexNeverNamesAnEntryTheStoreDidNotHold() {
+        LogStore s = store();
+        s.write(new HardState(2, 1, 9), entries(1, 5, 2));
+        assertEquals(new HardState(2, 1, 5), s.hardState());
+        assertEquals(new HardState(2, 1, 5), reopen().hardState());
+    }
+
+    // ---- recovery on this store: every store here commits atomically ----
+
+    @Test
+    void flippedByteInTheLastDurableRecordIsCorruptionNamedByIndexAndNothingIsCut() {
+        LogStore s = store();
+        assertFalse(s.writesCanTear(), "this store's writes are atomic");
+        s.write(new HardState(1, 1, 0), entries(1, 5, 1));
+        flipPayloadByte(5);
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> LogRecovery.recover(reopen()));
+        assertEquals(5, e.index());
+        assertTrue(e.getMessage().startsWith("log entry 5 is corrupt: it fails its checksum"), e.getMessage());
+        assertTrue(e.getMessage().contains("not an unfinished write") && e.getMessage().endsWith(LogRecovery.HOW_TO_RECOVER),
+                e.getMessage());
+        LogStore r = reopen();
+        assertEquals(5, r.lastIndex(), "the damaged record was cut");
+        assertFalse(r.readRaw(5, 5, 1).getFirst().isIntact());
+    }
+
+    @Test
+    void missingRecordInTheMiddleIsCorruptionAndNothingAfterItIsCut() {
+        LogStore s = store();
+        s.write(null, entries(1, 8, 1));
+        deleteRecord(3);
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> LogRecovery.recover(reopen()));
+        assertEquals(3, e.index());
+        assertTrue(e.getMessage().startsWith("log entry 3 is missing (the next stored entry is 4)"), e.getMessage());
+        assertEntries(entries(4, 8, 1), reopen().readRaw(4, 8, 100));
+    }
+
+    @Test
+    void logEndingBelowItsStoredCommitIndexIsCorruption() {
+        LogStore s = store();
+        s.write(new HardState(1, 1, 6), entries(1, 6, 1));
+        deleteRecord(6);
+        deleteRecord(5);
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> LogRecovery.recover(reopen()));
+        assertEquals(5, e.index());
+        assertTrue(e.getMessage().startsWith("log entry 5 is missing: the log ends at 4, below its stored commit index 6"),
+                e.getMessage());
+    }
+
+    /**
+     * Above the stored commit index nothing durable remembers an entry but the entry itself: a lost last record
+     * looks exactly like a write that never happened, and is taken as one.
+     */
+    @Test
+    void missingLastRecordAboveTheStoredCommitIndexIsTakenAsNeverWritten() {
+        LogStore s = store();
+        s.write(new HardState(1, 1, 4), entries(1, 6, 1));
+        deleteRecord(6);
+        LogRecovery.Result r = LogRecovery.recover(reopen());
+        assertEquals(5, r.entries().size());
+        assertEquals(0, r.truncatedFrom());
     }
 
     @Test

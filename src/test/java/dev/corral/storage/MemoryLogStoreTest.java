@@ -14,4 +14,17 @@ class MemoryLogStoreTest extends LogStoreContract {
     protected LogStore reopen() {
         return store;
     }
+
+    @Override
+    protected void flipPayloadByte(long index) {
+        StoredEntry s = store.readRaw(index, index, 1).getFirst();
+        byte[] data = s.data().clone();
+        data[data.length / 2] ^= 0x01;
+        store.overwriteRaw(new StoredEntry(s.index(), s.term(), data, s.crc()));
+    }
+
+    @Override
+    protected void deleteRecord(long index) {
+        store.removeRaw(index);
+    }
 }

@@ -19,7 +19,10 @@ import javax.sql.DataSource;
  * The log and hard state in a relational database (SQLite or PostgreSQL).
  *
  * <p>Each {@link #write} is one transaction: the suffix it replaces is deleted, the entries are inserted
- * in one JDBC batch and the hard state row is updated; the commit makes all of it durable at once.
+ * in one JDBC batch and the hard state row is updated; the commit makes all of it durable at once, so a write
+ * is never torn ({@link #writesCanTear()} is false) and recovery treats any damaged record as corruption. A
+ * write that fails (the database went away, the disk is full) may still have committed; the node then
+ * discards this object and reads the log back through a new one.
  * Checksums are computed here, before the insert, and verified by {@link dev.corral.storage.LogRecovery}
  * after reading. One writer thread; reads may run concurrently.
  *
@@ -58,6 +61,12 @@ final class JdbcLogStore implements LogStore {
         });
     }
 
+    /** A database transaction commits whole or not at all: no write is ever torn. */
+    @Override
+    public boolean writesCanTear() {
+        return false;
+    }
+
     @Override
     public HardState hardState() {
         return hardState;
@@ -82,8 +91,11 @@ final class JdbcLogStore implements LogStore {
         }
         long bytes = 0;
         for (Entry e : entries) bytes += e.data().length;
-        long removedBytes = append(hs, entries, !entries.isEmpty() && first <= lastIndex ? first : 0);
-        if (hs != null) hardState = hs;
+        long lastAfter = entries.isEmpty() ? lastIndex : entries.getLast().index();
+        // The stored commit index never names an entry this store did not hold (LogStore's contract).
+        HardState stored = hs == null ? null : new HardState(hs.term(), hs.votedFor(), Math.min(hs.commit(), lastAfter));
+        long removedBytes = append(stored, entries, !entries.isEmpty() && first <= lastIndex ? first : 0);
+        if (stored != null) hardState = stored;
         if (!entries.isEmpty()) {
             lastIndex = entries.getLast().index();
             sizeBytes += bytes - removedBytes;
@@ -156,11 +168,18 @@ final class JdbcLogStore implements LogStore {
     }
 
     private static void rollbackQuietly(Connection c) {
+        // The failure being reported matters; the transaction is abandoned either way. Each step on its own: SQLite
+        // may already have rolled back (after SQLITE_FULL), and the connection must still leave manual commit, or
+        // the pool commits it on close and complains.
         try {
             c.rollback();
+        } catch (SQLException e) {
+            // Nothing left to roll back.
+        }
+        try {
             c.setAutoCommit(true);
         } catch (SQLException e) {
-            // The failure being reported matters; the transaction is abandoned either way.
+            // A broken connection; it is discarded with the store.
         }
     }
 

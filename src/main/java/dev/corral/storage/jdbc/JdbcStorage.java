@@ -1,8 +1,10 @@
 package dev.corral.storage.jdbc;
 
 import dev.corral.storage.LogStore;
+import dev.corral.storage.NodeStorage;
 import dev.corral.storage.SnapshotStore;
 import dev.corral.storage.StorageException;
+import dev.corral.storage.StorageRefusedException;
 import jakarta.transaction.TransactionManager;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -19,6 +21,7 @@ import java.util.Comparator;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.hibernate.SessionFactory;
@@ -30,9 +33,13 @@ import org.hibernate.SessionFactory;
  * <p>Ownership: on SQLite an OS file lock on {@code corral.lock} in the data directory; on PostgreSQL a
  * session-level advisory lock held on a dedicated connection for the node's lifetime. A second node on the
  * same data directory or database is refused with a message saying so. A database written by a newer
- * schema than this build knows is refused too, before anything is changed.
+ * schema than this build knows is refused too, before anything is changed. Those refusals are
+ * {@link StorageRefusedException}s; every other failure to open is a {@link StorageException} that may pass.
+ *
+ * <p>After a storage failure the node closes this object and opens a new one: on PostgreSQL the lock
+ * connection may have died with the server, and with it the advisory lock, so ownership is taken again.
  */
-public final class JdbcStorage implements AutoCloseable {
+public final class JdbcStorage implements NodeStorage {
     /** The supported databases. */
     public enum Kind {
         SQLITE,
@@ -72,17 +79,21 @@ public final class JdbcStorage implements AutoCloseable {
                 channel = FileChannel.open(dataDir.resolve("corral.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 lock = channel.tryLock();
                 if (lock == null) {
-                    throw new StorageException("data directory " + dataDir + " is in use by another Corral node (it holds "
+                    throw new StorageRefusedException("data directory " + dataDir + " is in use by another Corral node (it holds "
                             + dataDir.resolve("corral.lock") + "); each node needs its own data directory");
                 }
             } else {
                 lockConnection = dataSource.getConnection();
                 if (!tryAdvisoryLock(lockConnection)) {
-                    throw new StorageException("database " + location + " is in use by another Corral node; each node needs its own database");
+                    throw new StorageRefusedException("database " + location + " is in use by another Corral node; each node needs its own database");
                 }
             }
-            refuseNewerSchema(flyway, location);
-            flyway.migrate();
+            try {
+                refuseNewerSchema(flyway, location);
+                flyway.migrate();
+            } catch (FlywayException e) {
+                throw new StorageException("cannot read or migrate the schema of " + location + ": " + e.getMessage(), e);
+            }
             Transactions tx = new Transactions(sessions, tm, kind == Kind.SQLITE);
             claimOwnership(tx, nodeId, nowMs, location);
             return new JdbcStorage(kind, channel, lockConnection, tx, dataSource);
@@ -113,7 +124,7 @@ public final class JdbcStorage implements AutoCloseable {
         if (future.isPresent()) {
             String known = Arrays.stream(all).filter(m -> m.getState().isResolved())
                     .map(m -> m.getVersion().toString()).reduce((a, b) -> b).orElse("none");
-            throw new StorageException("database " + location + " was written by a newer Corral (schema version "
+            throw new StorageRefusedException("database " + location + " was written by a newer Corral (schema version "
                     + future.get().getVersion() + "; this build knows up to " + known + "); refusing to start");
         }
     }
@@ -127,7 +138,7 @@ public final class JdbcStorage implements AutoCloseable {
                 row.createdMs = nowMs;
                 s.insert(row);
             } else if (row.nodeId != nodeId) {
-                throw new StorageException("database " + location + " belongs to node " + row.nodeId + ", but this is node "
+                throw new StorageRefusedException("database " + location + " belongs to node " + row.nodeId + ", but this is node "
                         + nodeId + "; each node needs its own database");
             }
         });
@@ -137,10 +148,12 @@ public final class JdbcStorage implements AutoCloseable {
         return kind;
     }
 
+    @Override
     public LogStore log() {
         return log;
     }
 
+    @Override
     public SnapshotStore snapshots() {
         return snapshots;
     }
@@ -172,6 +185,20 @@ public final class JdbcStorage implements AutoCloseable {
         if (checkpointer != null) checkpointer.close();
         log.close();
         snapshots.close();
+        if (lockConnection != null) unlock(lockConnection);
         release(lockChannel, lockConnection);
+    }
+
+    /**
+     * Releases the advisory lock before the connection goes back to the pool: a pooled connection keeps its
+     * session, and with it the lock, so a storage reopened after a failure would find its own lock taken.
+     */
+    private static void unlock(Connection c) {
+        try (PreparedStatement ps = c.prepareStatement("select pg_advisory_unlock(?)")) {
+            ps.setLong(1, ADVISORY_LOCK_KEY);
+            ps.execute();
+        } catch (SQLException e) {
+            // A connection that fails here has lost its session, and the session's locks with it.
+        }
     }
 }

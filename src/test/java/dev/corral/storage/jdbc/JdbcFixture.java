@@ -3,6 +3,8 @@ package dev.corral.storage.jdbc;
 import dev.corral.node.NodeLifecycle;
 import io.quarkus.arc.Arc;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
@@ -35,6 +37,39 @@ final class JdbcFixture {
         close();
         current = Arc.container().instance(NodeLifecycle.class).get().openStorage();
         return current;
+    }
+
+    /** Flips one bit in the middle of the stored payload of entry {@code index}, behind the store's back (disk damage). */
+    void flipPayloadByte(long index) {
+        try (Connection c = dataSource(current.kind()).getConnection()) {
+            byte[] data;
+            try (PreparedStatement q = c.prepareStatement("SELECT payload FROM corral_log WHERE idx = ?")) {
+                q.setLong(1, index);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) throw new IllegalStateException("no log entry " + index);
+                    data = rs.getBytes(1);
+                }
+            }
+            data[data.length / 2] ^= 0x01;
+            try (PreparedStatement u = c.prepareStatement("UPDATE corral_log SET payload = ? WHERE idx = ?")) {
+                u.setBytes(1, data);
+                u.setLong(2, index);
+                u.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Deletes the stored row of entry {@code index}, behind the store's back. */
+    void deleteRecord(long index) {
+        try (Connection c = dataSource(current.kind()).getConnection();
+                PreparedStatement d = c.prepareStatement("DELETE FROM corral_log WHERE idx = ?")) {
+            d.setLong(1, index);
+            if (d.executeUpdate() != 1) throw new IllegalStateException("no log entry " + index);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     void close() {

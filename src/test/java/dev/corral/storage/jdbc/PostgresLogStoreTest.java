@@ -25,6 +25,16 @@ class PostgresLogStoreTest extends LogStoreContract {
         return db.reopen().log();
     }
 
+    @Override
+    protected void flipPayloadByte(long index) {
+        db.flipPayloadByte(index);
+    }
+
+    @Override
+    protected void deleteRecord(long index) {
+        db.deleteRecord(index);
+    }
+
     @AfterEach
     void close() {
         db.close();

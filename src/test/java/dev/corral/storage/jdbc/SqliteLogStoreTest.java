@@ -23,6 +23,16 @@ class SqliteLogStoreTest extends LogStoreContract {
         return db.reopen().log();
     }
 
+    @Override
+    protected void flipPayloadByte(long index) {
+        db.flipPayloadByte(index);
+    }
+
+    @Override
+    protected void deleteRecord(long index) {
+        db.deleteRecord(index);
+    }
+
     @AfterEach
     void close() {
         db.close();
