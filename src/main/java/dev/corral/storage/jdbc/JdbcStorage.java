@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.hibernate.SessionFactory;
 
 /**
@@ -81,8 +82,7 @@ public final class JdbcStorage implements AutoCloseable {
                     throw new StorageException("database " + location + " is in use by another Corral node; each node needs its own database");
                 }
             }
-            refuseNewerSchema(flyway, location);
-            flyway.migrate();
+            migrate(flyway, location);
             Transactions tx = new Transactions(sessions, tm, kind == Kind.SQLITE);
             claimOwnership(tx, nodeId, nowMs, location);
             return new JdbcStorage(kind, channel, lockConnection, tx, dataSource);
@@ -104,7 +104,25 @@ public final class JdbcStorage implements AutoCloseable {
         }
     }
 
-    /** Flyway by default ignores migrations it does not know; a newer schema must stop us instead. */
+    /**
+     * Brings the schema up to date in one Flyway command (each command logs its own lines; an {@code info}
+     * before {@code migrate} logged them all twice). Flyway by default ignores applied migrations it does not
+     * know ({@code *:future}); here nothing is ignored, so a schema written by a newer Corral fails the
+     * validation that {@code migrate} runs before it changes anything, and is then refused by name.
+     */
+    private static void migrate(Flyway configured, String location) {
+        Flyway strict = Flyway.configure(configured.getConfiguration().getClassLoader())
+                .configuration(configured.getConfiguration()).ignoreMigrationPatterns(new String[0]).load();
+        try {
+            strict.migrate();
+        } catch (FlywayValidateException e) {
+            refuseNewerSchema(configured, location);
+            throw new StorageException("database " + location + " does not match this build's schema: "
+                    + e.getMessage().replaceAll("\\s*\\n\\s*", " "), e);
+        }
+    }
+
+    /** Refuses, naming both versions, a database whose schema history has versions this build does not know. */
     private static void refuseNewerSchema(Flyway flyway, String location) {
         MigrationInfo[] all = flyway.info().all();
         Optional<MigrationInfo> future = Arrays.stream(all)
