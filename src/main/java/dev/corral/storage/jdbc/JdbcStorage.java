@@ -7,6 +7,7 @@ import jakarta.transaction.TransactionManager;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -86,7 +87,10 @@ public final class JdbcStorage implements AutoCloseable {
             Transactions tx = new Transactions(sessions, tm, kind == Kind.SQLITE);
             claimOwnership(tx, nodeId, nowMs, location);
             return new JdbcStorage(kind, channel, lockConnection, tx, dataSource);
-        } catch (IOException | SQLException e) {
+        } catch (IOException e) {
+            release(channel, lockConnection);
+            throw new StorageException("cannot open storage at " + location + ": " + describe(e), e);
+        } catch (SQLException e) {
             release(channel, lockConnection);
             throw new StorageException("cannot open storage at " + location + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -168,8 +172,15 @@ public final class JdbcStorage implements AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new StorageException("cannot create data directory " + dir + ": " + e.getMessage(), e);
+            throw new StorageException("cannot create data directory " + dir + ": " + describe(e), e);
         }
+    }
+
+    /** A file error in words: a FileSystemException's message is only the path, its reason ("Permission denied") is the news. */
+    private static String describe(IOException e) {
+        if (!(e instanceof FileSystemException f)) return e.getMessage();
+        String reason = f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+        return f.getFile() == null ? reason : reason + ": " + f.getFile();
     }
 
     private static void release(FileChannel channel, Connection connection) {
