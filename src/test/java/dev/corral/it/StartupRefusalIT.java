@@ -87,7 +87,10 @@ class StartupRefusalIT {
     @Test
     void aFreshStartLogsNoWarningsAndNothingTwice() throws IOException {
         String out = Files.readString(templateLog, StandardCharsets.ISO_8859_1);
-        List<String> warnings = out.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+        // Vert.x warns when an event loop is blocked for 2 s, which on a loaded machine class loading alone can do:
+        // that depends on the machine's load, not on the node's configuration.
+        List<String> warnings = out.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                .filter(l -> !l.contains("[io.vertx.core.impl.BlockedThreadChecker]")).toList();
         assertEquals(List.of(), warnings, "a fresh start should log no warnings or errors");
         assertEquals(1, out.lines().filter(l -> l.contains("[org.flywaydb.core.FlywayExecutor]") && l.contains("Database: ")).count(),
                 "Flyway should connect and log once:\n" + out);
