@@ -1,59 +1,39 @@
 package dev.corral;
 
-import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
-import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
 
 /**
- * The entry point of {@code java -jar quarkus-run.jar [command]}.
+ * The entry point of {@code java -jar quarkus-run.jar [command]}, and the first class of Corral that a JVM
+ * loads: Quarkus' {@code QuarkusEntryPoint} (compiled for Java 17) loads it by name. It is compiled for Java 17
+ * too (pom.xml, execution {@code java17-entry-point}), so that an older Java can load it and say that Corral
+ * needs Java {@value #JAVA_FEATURE_MIN}, instead of failing with {@code UnsupportedClassVersionError} on a
+ * class compiled for {@value #JAVA_FEATURE_MIN}.
  *
- * <ul>
- *   <li>No arguments: runs the node until it is told to stop (SIGTERM, or a fatal error with its exit code),
- *       exactly as Quarkus' generated entry point did before this class existed.</li>
- *   <li>{@code bench-storage [options]}: measures durable log appends on the configured storage and exits;
- *       see {@link StorageBenchCommand} for what it does, its options and its safety rules.</li>
- *   <li>{@code help}: prints the usage.</li>
- * </ul>
+ * <p>So it must never name another Corral class in its code: everything else is reached by name, once the
+ * Java version is known to be right. The commands themselves are in {@code CorralCommands}.
  */
 @QuarkusMain
 public final class CorralMain {
+    /** The Java feature release the rest of Corral is compiled for (maven.compiler.release in pom.xml). */
+    static final int JAVA_FEATURE_MIN = 25;
+    /** As {@code dev.corral.node.StartRefused.EXIT_CODE}. */
+    static final int REFUSED_EXIT_CODE = 2;
+
     private CorralMain() {}
 
-    public static void main(String... args) {
-        if (args.length == 0) {
-            // No QuarkusApplication: Quarkus boots, starts the node (StartupEvent) and waits for exit, as before.
-            Quarkus.run(args);
-            return;
+    public static void main(String... args) throws Throwable {
+        Runtime.Version running = Runtime.version();
+        if (running.feature() < JAVA_FEATURE_MIN) {
+            System.err.println("Corral cannot start: Corral needs Java " + JAVA_FEATURE_MIN + " or newer, but this is Java "
+                    + running + " (" + System.getProperty("java.home") + "); run it with a JDK " + JAVA_FEATURE_MIN
+                    + " (set JAVA_HOME, or put its bin directory first on the PATH)");
+            System.exit(REFUSED_EXIT_CODE);
         }
-        switch (args[0]) {
-            case StorageBenchCommand.NAME -> {
-                // Set before Quarkus reads its configuration. The node must not start, or it would own the storage
-                // the command opens; and the command serves no HTTP, so it never collides with a node on this host.
-                System.setProperty("corral.autostart", "false");
-                System.setProperty("quarkus.http.host-enabled", "false");
-                // The figures go to standard output; log lines go to standard error, and only warnings by default.
-                System.setProperty("quarkus.banner.enabled", "false");
-                System.setProperty("quarkus.log.console.stderr", "true");
-                if (System.getProperty("quarkus.log.level") == null) System.setProperty("quarkus.log.level", "WARN");
-                Quarkus.run(StorageBenchCommand.class, args);
-            }
-            case "help", "--help", "-h" -> usage(System.out);
-            default -> {
-                System.err.println("unknown command: " + args[0]);
-                usage(System.err);
-                System.exit(2);
-            }
+        try {
+            Class.forName("dev.corral.CorralCommands").getMethod("main", String[].class).invoke(null, (Object) args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
         }
-    }
-
-    private static void usage(PrintStream out) {
-        out.println("""
-                usage: java --enable-native-access=ALL-UNNAMED -jar quarkus-run.jar [command]
-
-                  (no command)     run a Corral node, configured by corral.* properties or CORRAL_* variables
-                  bench-storage    measure durable log appends on the configured storage, then remove them
-                  help             print this
-
-                """ + StorageBenchCommand.USAGE);
     }
 }

@@ -29,7 +29,7 @@ import java.util.Optional;
  * refuses it too. When done, or when it fails, it deletes every entry it wrote and restores the empty hard
  * state; what remains is an empty schema that names node {@code corral.node-id} as its owner, so point it at
  * a scratch directory or database and delete that afterwards. The node does not start in this mode, and no
- * HTTP port is opened ({@link CorralMain} arranges both).
+ * HTTP port is opened ({@link CorralCommands} arranges both).
  *
  * <p>Exit codes: 0 done, 2 refused or bad options, 1 storage failure.
  */

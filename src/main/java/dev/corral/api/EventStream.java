@@ -108,8 +108,11 @@ final class EventStream implements EventJournal.BatchListener {
 
     private void sendChange(TreeChange e, boolean lastOfZxid) {
         if (e.type() == TreeChange.EventType.None) {
-            send(sse.newEventBuilder().name("session").id(Long.toString(e.zxid()))
-                    .data(json(Map.of("state", "closed", "zxid", e.zxid()))).build());
+            // An ordered map: Map.of iterates in an order that changes from run to run.
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("state", "closed");
+            body.put("zxid", e.zxid());
+            send(sse.newEventBuilder().name("session").id(Long.toString(e.zxid())).data(json(body)).build());
             close();
             return;
         }

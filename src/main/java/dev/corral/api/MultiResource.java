@@ -66,7 +66,7 @@ public class MultiResource extends ClientResource {
             List<OpResult> results = ((OpResult.MultiDone) result).results();
             List<Map<String, Object>> out = new ArrayList<>(results.size());
             for (int i = 0; i < results.size(); i++) out.add(describe(kinds.get(i), results.get(i)));
-            return Response.ok(Map.of("results", out, "zxid", zxid)).header(NodesResource.ZXID_HEADER, zxid).build();
+            return Response.ok(resultsAndZxid(out, zxid)).header(NodesResource.ZXID_HEADER, zxid).build();
         });
     }
 
@@ -116,7 +116,15 @@ public class MultiResource extends ClientResource {
             }
             results.add(r);
         }
-        return NodesResource.ok(state, Map.of("results", results, "zxid", state.lastZxid()));
+        return NodesResource.ok(state, resultsAndZxid(results, state.lastZxid()));
+    }
+
+    /** {@code {"results":[…],"zxid":n}}, always in that order (Map.of iterates in an order that changes from run to run). */
+    private static Map<String, Object> resultsAndZxid(List<?> results, long zxid) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("results", results);
+        body.put("zxid", zxid);
+        return body;
     }
 
     private static List<ObjectNode> opNodes(JsonBody b) {

@@ -33,9 +33,10 @@ import org.jboss.logging.Logger;
  * Wires a node together at start-up from configuration: opens storage (taking ownership of it, migrating the
  * schema), starts the {@link NodeDriver}, and stands in for it as the {@link Corral} the front-ends use.
  * Storage problems that make starting pointless (another node owns the data directory, a newer schema, the
- * database cannot be reached) fail the start with a clear message. Once started, the driver owns the storage:
- * it rides out storage outages by reopening it through {@link #openStorage()}, and only a fatal error (a
- * broken invariant, a corrupt log) stops the process, so that a supervisor can restart it.
+ * database cannot be reached) fail the start with a {@link StartRefused}, whose one-line message the entry point
+ * prints. Once started, the driver owns the storage: it rides out storage outages by reopening it through
+ * {@link #openStorage()}, and only a fatal error (a broken invariant, a corrupt log) stops the process, so that a
+ * supervisor can restart it.
  */
 @ApplicationScoped
 public class NodeLifecycle implements Corral {
@@ -70,21 +71,15 @@ public class NodeLifecycle implements Corral {
             LOG.info("corral.autostart=false: the node is not started");
             return;
         }
-        Members members = Members.parse(config.members().orElse(""), config.nodeId());
-        if (members.size() > 1) {
-            if (config.clusterSecret().filter(s -> !s.isBlank()).isEmpty()) {
-                throw new IllegalStateException("corral.members names " + members.size()
-                        + " members but corral.cluster-secret (CORRAL_CLUSTER_SECRET) is not set: members authenticate each other with it");
-            }
-            throw new IllegalStateException("corral.members names " + members.size()
-                    + " members; this build runs a cluster of one (replication between members is not available yet)");
-        }
+        // The entry point made these checks already (before Quarkus booted); they are repeated here for nodes
+        // started otherwise, as in tests. Refusals are StartRefused, and so is a storage refusal below.
+        Members members = StartChecks.members(config);
+        if (!postgres()) StartChecks.dataDirectory(Path.of(config.dataDir()));
         JdbcStorage storage;
         try {
             storage = openStorage();
         } catch (StorageException e) {
-            LOG.errorf("node %d cannot start: %s", config.nodeId(), e.getMessage());
-            throw e;
+            throw new StartRefused(e.getMessage(), e);
         }
         RaftConfig raft = new RaftConfig(config.nodeId(), members.ids(), config.raft().electionTicks(), config.raft().heartbeatTicks(),
                 512, 1 << 20, 64L << 20);
@@ -108,7 +103,7 @@ public class NodeLifecycle implements Corral {
      * after a storage outage; with {@code corral.autostart=false}, tools and tests may call it themselves.
      */
     public JdbcStorage openStorage() {
-        boolean postgres = config.storage().jdbcUrl().filter(u -> !u.isBlank()).isPresent();
+        boolean postgres = postgres();
         String name = postgres ? "pg" : "sqlite";
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
         String location = postgres ? config.storage().jdbcUrl().get() : dataDir.resolve("corral.db").toString();
@@ -116,7 +111,12 @@ public class NodeLifecycle implements Corral {
         return JdbcStorage.open(postgres ? JdbcStorage.Kind.POSTGRESQL : JdbcStorage.Kind.SQLITE, location, dataDir,
                 dataSources.select(new DataSource.DataSourceLiteral(name)).get(),
                 sessionFactories.select(new PersistenceUnit.PersistenceUnitLiteral(name)).get(), transactions,
-                flyways.select(FlywayDataSource.FlywayDataSourceLiteral.of(name)).get(), config.nodeId(), System.currentTimeMillis());
+                flyways.select(FlywayDataSource.FlywayDataSourceLiteral.of(name)).get(), config.nodeId(),
+                System.currentTimeMillis());
+    }
+
+    private boolean postgres() {
+        return config.storage().jdbcUrl().filter(u -> !u.isBlank()).isPresent();
     }
 
     /** The driver closes the storage it owns. */

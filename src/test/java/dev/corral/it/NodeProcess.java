@@ -73,15 +73,31 @@ final class NodeProcess implements AutoCloseable {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
+    /**
+     * How the node's JVM is launched: {@code prefix} runs before the java binary (e.g. {@code setpriv} to run it as
+     * another user), {@code java} is the binary, {@code jvmArgs} come before {@code -jar}.
+     */
+    record Launch(List<String> prefix, String java, List<String> jvmArgs) {
+        /** As the README says: this build's Java, with native access enabled. */
+        static Launch standard() {
+            return new Launch(List.of(), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    List.of("--enable-native-access=ALL-UNNAMED"));
+        }
+    }
+
     /** Starts the packaged node on {@code dataDir} with free ports and {@code env} added; does not wait for it. */
     static NodeProcess start(Path dataDir, Path logFile, Map<String, String> env) {
-        String jar = System.getProperty("corral.jar");
-        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-            throw new IllegalStateException("system property corral.jar must name the packaged quarkus-run.jar (failsafe sets it), was " + jar);
-        }
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return start(dataDir, logFile, env, Launch.standard());
+    }
+
+    static NodeProcess start(Path dataDir, Path logFile, Map<String, String> env, Launch launch) {
+        String jar = jar();
         int httpPort = freePort();
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-jar", jar)
+        List<String> command = new ArrayList<>(launch.prefix());
+        command.add(launch.java());
+        command.addAll(launch.jvmArgs());
+        command.addAll(List.of("-jar", jar));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(logFile.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
@@ -101,6 +117,15 @@ final class NodeProcess implements AutoCloseable {
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot start " + jar, ex);
         }
+    }
+
+    /** The packaged node, {@code quarkus-run.jar}, that failsafe names in {@code corral.jar}. */
+    static String jar() {
+        String jar = System.getProperty("corral.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("system property corral.jar must name the packaged quarkus-run.jar (failsafe sets it), was " + jar);
+        }
+        return jar;
     }
 
     /**

@@ -9,6 +9,7 @@ import jakarta.transaction.TransactionManager;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,6 +25,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.hibernate.SessionFactory;
 
 /**
@@ -89,15 +91,18 @@ public final class JdbcStorage implements NodeStorage {
                 }
             }
             try {
-                refuseNewerSchema(flyway, location);
-                flyway.migrate();
+                migrate(flyway, location);
             } catch (FlywayException e) {
+                // Not a refusal: the database could not be read (an outage), which the caller may retry.
                 throw new StorageException("cannot read or migrate the schema of " + location + ": " + e.getMessage(), e);
             }
             Transactions tx = new Transactions(sessions, tm, kind == Kind.SQLITE);
             claimOwnership(tx, nodeId, nowMs, location);
             return new JdbcStorage(kind, channel, lockConnection, tx, dataSource);
-        } catch (IOException | SQLException e) {
+        } catch (IOException e) {
+            release(channel, lockConnection);
+            throw new StorageException("cannot open storage at " + location + ": " + describe(e), e);
+        } catch (SQLException e) {
             release(channel, lockConnection);
             throw new StorageException("cannot open storage at " + location + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -115,7 +120,25 @@ public final class JdbcStorage implements NodeStorage {
         }
     }
 
-    /** Flyway by default ignores migrations it does not know; a newer schema must stop us instead. */
+    /**
+     * Brings the schema up to date in one Flyway command (each command logs its own lines; an {@code info}
+     * before {@code migrate} logged them all twice). Flyway by default ignores applied migrations it does not
+     * know ({@code *:future}); here nothing is ignored, so a schema written by a newer Corral fails the
+     * validation that {@code migrate} runs before it changes anything, and is then refused by name.
+     */
+    private static void migrate(Flyway configured, String location) {
+        Flyway strict = Flyway.configure(configured.getConfiguration().getClassLoader())
+                .configuration(configured.getConfiguration()).ignoreMigrationPatterns(new String[0]).load();
+        try {
+            strict.migrate();
+        } catch (FlywayValidateException e) {
+            refuseNewerSchema(configured, location);
+            throw new StorageException("database " + location + " does not match this build's schema: "
+                    + e.getMessage().replaceAll("\\s*\\n\\s*", " "), e);
+        }
+    }
+
+    /** Refuses, naming both versions, a database whose schema history has versions this build does not know. */
     private static void refuseNewerSchema(Flyway flyway, String location) {
         MigrationInfo[] all = flyway.info().all();
         Optional<MigrationInfo> future = Arrays.stream(all)
@@ -163,8 +186,15 @@ public final class JdbcStorage implements NodeStorage {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new StorageException("cannot create data directory " + dir + ": " + e.getMessage(), e);
+            throw new StorageException("cannot create data directory " + dir + ": " + describe(e), e);
         }
+    }
+
+    /** A file error in words: a FileSystemException's message is only the path, its reason ("Permission denied") is the news. */
+    private static String describe(IOException e) {
+        if (!(e instanceof FileSystemException f)) return e.getMessage();
+        String reason = f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+        return f.getFile() == null ? reason : reason + ": " + f.getFile();
     }
 
     private static void release(FileChannel channel, Connection connection) {
