@@ -83,7 +83,7 @@ class RestClientLimitsTest {
         List<String> sessions = new ArrayList<>();
         try {
             while (sessions.size() < SESSIONS_PER_ADDRESS + 1) {
-                Response r = json(Map.of("timeoutMs", 30_000)).post("/v1/sessions");
+                Response r = fromLoopback().body(Map.of("timeoutMs", 40_000)).post("/v1/sessions");
                 if (r.statusCode() == 429) {
                     assertEquals("THROTTLED_OP", r.jsonPath().getString("code"), r::asString);
                     break;
@@ -94,7 +94,7 @@ class RestClientLimitsTest {
             }
             assertEquals(SESSIONS_PER_ADDRESS, sessions.size(), "sessions opened before the refusal");
             RestSupport.closeSession(sessions.removeFirst());
-            Response after = json(Map.of("timeoutMs", 30_000)).post("/v1/sessions");
+            Response after = fromLoopback().body(Map.of("timeoutMs", 40_000)).post("/v1/sessions");
             assertEquals(201, after.statusCode(), "a closed session's slot is free again: " + after.asString());
             RestSupport.rememberSecret(after.jsonPath().getString("id"), after.jsonPath().getString("secret"));
             sessions.add(after.jsonPath().getString("id"));
@@ -120,10 +120,12 @@ class RestClientLimitsTest {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         try {
             for (int i = 0; i < streams; i++) {
-                String s = openSession(30_000);
+                String s = openSession(40_000);
                 sessions.add(s);
                 assertEquals(201, as(s, Map.of("path", base, "mode", "persistent_recursive")).post("/v1/sessions/" + s + "/watches").statusCode());
                 sockets.add(neverReadingStream(s));
+                // Setting up thirty streams can outlast a session timeout on a slow machine.
+                for (String alive : sessions) as(alive).post("/v1/sessions/" + alive + "/keepalive");
             }
             long baseline = heapAfterGc(memory);
             long peak = 0;
@@ -152,6 +154,11 @@ class RestClientLimitsTest {
         }
     }
 
+    /** Requests from one address: "localhost" may reach the node from ::1 or 127.0.0.1, which count separately. */
+    private static io.restassured.specification.RequestSpecification fromLoopback() {
+        return json().baseUri("http://127.0.0.1");
+    }
+
     /** Cleanup that must not hide a test's own failure: a session may already have expired on a slow machine. */
     private static void closeIfOpen(String session) {
         as(session).delete("/v1/sessions/" + session);
@@ -167,7 +174,10 @@ class RestClientLimitsTest {
                 + io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric().usedHeapMemory();
     }
 
-    /** Opens the session's event stream on a raw socket with a small receive buffer, and never reads it. */
+    /**
+     * Opens the session's event stream on a raw socket with a small receive buffer, reads the answer's headers (it must
+     * be a stream, not an error), and never reads again.
+     */
     private static Socket neverReadingStream(String session) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
@@ -176,6 +186,15 @@ class RestClientLimitsTest {
         out.write(("GET /v1/sessions/" + session + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
                 + RestSupport.SECRET_HEADER + ": " + RestSupport.secretOf(session) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
+        socket.setSoTimeout(30_000);
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) break;
+            head.append((char) c);
+        }
+        assertTrue(head.toString().startsWith("HTTP/1.1 200"), "the event stream of " + session + " answered: " + head);
         return socket;
     }
 

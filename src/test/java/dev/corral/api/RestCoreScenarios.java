@@ -87,8 +87,8 @@ abstract class RestCoreScenarios {
 
     @Test
     void sessionEphemeralsGoWhenTheSessionCloses() {
-        String session = openSession(10_000);
-        assertEquals(10_000, as(session).get("/v1/sessions/" + session).jsonPath().getInt("timeoutMs"));
+        String session = openSession(40_000);
+        assertEquals(40_000, as(session).get("/v1/sessions/" + session).jsonPath().getInt("timeoutMs"));
         assertEquals(200, as(session).post("/v1/sessions/" + session + "/keepalive").statusCode());
         String path = uniquePath("core-eph");
         JsonPath j = create(path, Map.of("mode", "ephemeral", "session", session));

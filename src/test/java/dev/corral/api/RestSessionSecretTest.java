@@ -67,7 +67,7 @@ class RestSessionSecretTest {
 
     @Test
     void everyActAsASessionWithoutItsSecretIsRefusedAndChangesNothing() {
-        String victim = openSession(10_000);
+        String victim = openSession(40_000);
         String parent = uniquePath("secret");
         create(parent);
         String ephemeral = parent + "/victim";
@@ -117,7 +117,7 @@ class RestSessionSecretTest {
 
     @Test
     void theRightSecretIsAcceptedInEitherCase() {
-        String session = openSession(10_000);
+        String session = openSession(40_000);
         String upper = RestSupport.secretOf(session).toUpperCase(java.util.Locale.ROOT);
         assertEquals(200, given().header(SECRET_HEADER, upper).post("/v1/sessions/" + session + "/keepalive").statusCode());
         RestSupport.closeSession(session);
@@ -125,7 +125,7 @@ class RestSessionSecretTest {
 
     @Test
     void aSecondEventStreamTakesOverAndTheFirstIsToldItWasReplaced() throws Exception {
-        String session = openSession(10_000);
+        String session = openSession(40_000);
         String path = uniquePath("takeover");
         create(path);
         assertEquals(201, as(session, Map.of("path", path, "mode", "persistent")).post("/v1/sessions/" + session + "/watches").statusCode());
@@ -144,7 +144,7 @@ class RestSessionSecretTest {
     @Test
     void theSecretIsNotAcceptedAsAQueryParameterOrCookieOnly() throws Exception {
         // Only the header counts: URLs end up in logs and browser histories, and a cookie would be sent cross-site.
-        String session = openSession(10_000);
+        String session = openSession(40_000);
         HttpRequest viaQuery = HttpRequest.newBuilder(URI.create(RestSupport.baseUrl() + "/v1/sessions/" + session + "?secret="
                 + RestSupport.secretOf(session))).timeout(Duration.ofSeconds(10)).GET().build();
         HttpResponse<String> r = RestSupport.http().send(viaQuery, HttpResponse.BodyHandlers.ofString());
