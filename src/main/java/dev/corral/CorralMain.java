@@ -1,5 +1,6 @@
 package dev.corral;
 
+import dev.corral.api.HttpGate;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.io.PrintStream;
@@ -20,6 +21,9 @@ public final class CorralMain {
     private CorralMain() {}
 
     public static void main(String... args) {
+        // Quarkus checks that a request target is a URI before any route runs and answers an empty 400; the
+        // node's HttpGate makes the same check and answers with the JSON error. Set before Quarkus starts.
+        if (System.getProperty(HttpGate.URI_CHECK_OFF) == null) System.setProperty(HttpGate.URI_CHECK_OFF, "true");
         if (args.length == 0) {
             // No QuarkusApplication: Quarkus boots, starts the node (StartupEvent) and waits for exit, as before.
             Quarkus.run(args);
