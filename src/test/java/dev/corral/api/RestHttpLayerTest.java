@@ -6,6 +6,7 @@ import static dev.corral.api.RestSupport.openSession;
 import static dev.corral.api.RestSupport.uniquePath;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -267,5 +268,17 @@ class RestHttpLayerTest {
         assertTrue(utf8.getString("message").contains("UTF-8"), utf8::prettify);
         assertJsonError(RawHttp.send("POST", "/v1/nodes" + p + "/%2E%2E/x", JSON, "{}"), 400, "BAD_ARGUMENTS");
         assertEquals(2, children(p));
+    }
+
+    @Test
+    void openApiDocumentsTheHttpLayersAnswers() {
+        JsonPath j = given().queryParam("format", "json").get("/q/openapi").jsonPath();
+        Map<String, Object> create = j.getMap("paths.'/v1/nodes{path}'.post.responses");
+        assertTrue(create.keySet().containsAll(List.of("400", "403", "411", "413", "414", "415", "431", "503")), create::toString);
+        Map<String, Object> read = j.getMap("paths.'/v1/nodes{path}'.get.responses");
+        assertTrue(read.keySet().containsAll(List.of("400", "414", "431", "503")), read::toString);
+        assertNull(read.get("413"), "a read has no body");
+        Map<String, Object> close = j.getMap("paths.'/v1/sessions/{id}'.delete.responses");
+        assertTrue(close.containsKey("403"), close::toString);
     }
 }
