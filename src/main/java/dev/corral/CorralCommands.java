@@ -1,5 +1,6 @@
 package dev.corral;
 
+import dev.corral.api.HttpGate;
 import dev.corral.config.StandaloneConfig;
 import dev.corral.node.StartChecks;
 import dev.corral.node.StartRefused;
@@ -23,6 +24,9 @@ public final class CorralCommands {
     private CorralCommands() {}
 
     public static void main(String... args) {
+        // Quarkus checks that a request target is a URI before any route runs and answers an empty 400; the
+        // node's HttpGate makes the same check and answers with the JSON error. Set before Quarkus starts.
+        if (System.getProperty(HttpGate.URI_CHECK_OFF) == null) System.setProperty(HttpGate.URI_CHECK_OFF, "true");
         if (args.length == 0) {
             runNode();
             return;

@@ -26,13 +26,18 @@ final class Errors {
     }
 
     static Response response(ApiException e) {
+        Response.ResponseBuilder b = Response.status(e.status).type(MediaType.APPLICATION_JSON_TYPE).entity(body(e));
+        if (e.status == 503) b.header("Retry-After", "1");
+        return b.build();
+    }
+
+    /** The error object, for answers written below the REST layer ({@link HttpGate}). */
+    static Map<String, Object> body(ApiException e) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", e.code.name());
         body.put("message", e.getMessage());
         body.put("path", e.path);
         body.putAll(e.extra);
-        Response.ResponseBuilder b = Response.status(e.status).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
-        if (e.status == 503) b.header("Retry-After", "1");
-        return b.build();
+        return body;
     }
 }

@@ -1,8 +1,11 @@
 package dev.corral.api;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.tree.CreateMode;
 import dev.corral.txn.Acl;
@@ -16,9 +19,13 @@ import java.util.Set;
  * A request body read field by field, so that every kind of bad input gets a precise BAD_ARGUMENTS message
  * (which field, what was wrong) instead of a generic parser error. Unknown fields are refused: a typo like
  * {@code "mdoe"} must not silently create a persistent znode.
+ *
+ * <p>The body must be exactly one JSON value: anything after it but whitespace is refused, as is an object
+ * that names a field twice. Both are ambiguous (did the client mean the first value or the last?), and a
+ * parser that quietly picks one lets two programs that read the same bytes act on different requests.
  */
 final class JsonBody {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final ObjectNode node;
     private final String path;
@@ -34,8 +41,12 @@ final class JsonBody {
             return new JsonBody(MAPPER.createObjectNode(), path);
         }
         JsonNode n;
-        try {
-            n = MAPPER.readTree(body);
+        try (JsonParser p = MAPPER.createParser(body)) {
+            n = MAPPER.readTree(p);
+            if (trailing(p)) {
+                throw ApiException.badArguments("malformed JSON body: more follows the JSON value at byte "
+                        + p.currentTokenLocation().getByteOffset() + "; only whitespace may", path);
+            }
         } catch (JacksonException e) {
             throw ApiException.badArguments("malformed JSON body: " + e.getOriginalMessage(), path);
         } catch (java.io.IOException e) {
@@ -53,6 +64,15 @@ final class JsonBody {
             }
         }
         return new JsonBody(obj, path);
+    }
+
+    /** Whether anything but whitespace follows the value just read, however malformed it is. */
+    private static boolean trailing(JsonParser p) throws java.io.IOException {
+        try {
+            return p.nextToken() != null;
+        } catch (JacksonException e) {
+            return true;
+        }
     }
 
     private static boolean isBlank(byte[] body) {

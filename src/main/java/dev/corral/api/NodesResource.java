@@ -26,6 +26,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -189,7 +192,12 @@ public class NodesResource extends ClientResource {
         return decoded.substring(collection.length());
     }
 
-    /** Decodes %XX escapes as UTF-8; other characters stand for the bytes the client sent (HTTP reads them as Latin-1). */
+    /**
+     * Decodes %XX escapes as UTF-8; other characters stand for the bytes the client sent (HTTP reads them as
+     * Latin-1). Refused: a malformed escape, {@code %2F} (an encoded slash would become a separator, so that
+     * {@code t%2Fx} named the znode {@code x} under {@code t}; HttpGate refuses it first) and bytes that are
+     * not UTF-8 (silently replacing them would name another znode than the client spelled).
+     */
     private static String percentDecoded(String raw) {
         if (raw.indexOf('%') < 0 && raw.chars().allMatch(c -> c < 0x80)) return raw;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
@@ -199,6 +207,7 @@ public class NodesResource extends ClientResource {
                 int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
                 int lo = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
                 if (hi < 0 || lo < 0) throw ApiException.badArguments("invalid path: bad percent-encoding in " + raw, null);
+                if (hi * 16 + lo == '/') throw ApiException.badArguments("invalid path: an encoded slash (%2F) in " + raw, null);
                 bytes.write(hi * 16 + lo);
                 i += 2;
             } else if (c <= 0xff) {
@@ -207,7 +216,12 @@ public class NodesResource extends ClientResource {
                 bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
             }
         }
-        return bytes.toString(StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badArguments("invalid path: the percent-decoded path is not UTF-8 in " + raw, null);
+        }
     }
 
     /** The znode path for the part of the URL after {@code /v1/nodes} (or another collection), validated. */

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -55,6 +56,8 @@ public interface CorralConfig {
     Watch watch();
 
     Auth auth();
+
+    Http http();
 
     /** Where the log and snapshots are kept. */
     interface Storage {
@@ -107,6 +110,27 @@ public interface CorralConfig {
         @WithDefault("262144")
         @Min(4096)
         long streamBufferBytes();
+
+        /**
+         * Open HTTP connections in total, at most; a connection beyond it is closed as soon as it is accepted,
+         * before it can send anything (it is Quarkus' {@code quarkus.http.limits.max-connections}). The default
+         * leaves room for hundreds of clients with connection pools while bounding the node's file descriptors
+         * and per-connection buffers (a few KiB idle, up to the parser limits while a request is read).
+         */
+        @WithDefault("10000")
+        @Min(1)
+        int connectionsMax();
+
+        /**
+         * Open HTTP connections from one client address, at most, counted from each connection's first request:
+         * the first request of a connection beyond it is answered 503 THROTTLED_OP and the connection closed.
+         * One address cannot then take every connection the node allows. Behind a proxy every client shares the
+         * proxy's address: raise this there. The default admits a benchmark of 64 clients with 8 concurrent
+         * requests each from one machine (512 connections) with room to spare.
+         */
+        @WithDefault("1000")
+        @Min(1)
+        int connectionsPerAddressMax();
     }
 
     interface Session {
@@ -166,6 +190,20 @@ public interface CorralConfig {
         @WithDefault("1000")
         @Min(1)
         int journalEvents();
+    }
+
+    /** Rules of the HTTP layer beyond Quarkus' own settings. */
+    interface Http {
+        /**
+         * Web origins ({@code scheme://host[:port]}, comma-separated, compared exactly, case aside) whose pages may
+         * send state-changing requests (POST, PUT, DELETE) to this node. A browser sends such a request from
+         * any site the user visits, with the user's network position and credentials, and names that site in
+         * {@code Origin}: a request whose Origin is neither the node's own host (its {@code Host} header) nor
+         * listed here is refused with 403 NO_AUTH. Requests without Origin (curl, programs, server-side
+         * clients) and reads are not affected; no CORS headers are sent, so a page cannot read any answer.
+         * Unset: only the node's own origin. List the public origin here when a proxy rewrites {@code Host}.
+         */
+        Optional<List<String>> allowedOrigins();
     }
 
     interface Auth {

@@ -58,6 +58,20 @@ abstract class RestCoreScenarios {
     }
 
     @Test
+    void theHttpLayersOwnRefusalsAreJson() {
+        // The packaged node hands the URI check to HttpGate through CorralMain: a malformed escape gets JSON too.
+        RawHttp.Reply escape = RawHttp.send("GET", "/v1/nodes/a%zz", Map.of(), (byte[]) null);
+        assertEquals(400, escape.status(), escape::toString);
+        assertEquals("BAD_ARGUMENTS", escape.json().getString("code"));
+        RawHttp.Reply text = RawHttp.send("POST", "/v1/multi", Map.of("Content-Type", "text/plain"), "{\"ops\":[]}");
+        assertEquals(415, text.status(), text::toString);
+        assertEquals("BAD_ARGUMENTS", text.json().getString("code"));
+        RawHttp.Reply line = RawHttp.send("GET", "/v1/nodes/zookeeper?pad=" + "x".repeat(10_000), Map.of(), (byte[]) null);
+        assertEquals(414, line.status(), line::toString);
+        assertEquals("BAD_ARGUMENTS", line.json().getString("code"));
+    }
+
+    @Test
     void childrenAndSequentialNames() {
         String parent = uniquePath("core-kids");
         create(parent);

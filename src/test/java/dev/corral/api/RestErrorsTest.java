@@ -51,6 +51,40 @@ class RestErrorsTest {
     }
 
     @Test
+    void bytesAfterTheBodyAreBadArgumentsAndChangeNothing() {
+        String path = uniquePath("trailing");
+        for (String body : List.of("{\"data\":\"YQ==\"} trailing", "{\"data\":\"YQ==\"}{}", "{} []", "{}x", "{} // note", "{}\u0000")) {
+            JsonPath j = assertError(json(body).post("/v1/nodes" + path), 400, "BAD_ARGUMENTS", path);
+            assertTrue(j.getString("message").contains("JSON"), j::prettify);
+        }
+        assertError(json("{\"ops\":[]} {\"ops\":[{\"op\":\"create\",\"path\":\"" + path + "\"}]}").post("/v1/multi"), 400,
+                "BAD_ARGUMENTS", null);
+        assertError(json("{\"timeoutMs\":5000} 1").post("/v1/sessions"), 400, "BAD_ARGUMENTS", null);
+        assertEquals(404, RestSupport.status(path));
+        Response ok = json("{\"data\":\"YQ==\"} \r\n\t ").post("/v1/nodes" + path);
+        assertEquals(201, ok.statusCode(), ok::asString);
+    }
+
+    @Test
+    void aFieldNamedTwiceIsBadArguments() {
+        String path = uniquePath("twice");
+        JsonPath j = assertError(json("{\"data\":\"" + b64("a") + "\",\"data\":\"" + b64("b") + "\"}").post("/v1/nodes" + path), 400,
+                "BAD_ARGUMENTS", path);
+        assertTrue(j.getString("message").contains("data"), j::prettify);
+        assertError(json("{\"mode\":\"ephemeral\",\"mode\":\"persistent\"}").post("/v1/nodes" + path), 400, "BAD_ARGUMENTS", path);
+        assertError(json("{\"acl\":[{\"scheme\":\"world\",\"id\":\"anyone\",\"perms\":1,\"perms\":31}]}").post("/v1/nodes" + path), 400,
+                "BAD_ARGUMENTS", path);
+        assertEquals(404, RestSupport.status(path));
+        createWithData(path, "kept");
+        assertError(json("{\"data\":\"" + b64("x") + "\",\"version\":0,\"version\":-1}").put("/v1/nodes" + path), 400, "BAD_ARGUMENTS", path);
+        assertError(json("{\"ops\":[{\"op\":\"delete\",\"path\":\"/zookeeper\",\"path\":\"" + path + "\"}]}").post("/v1/multi"), 400,
+                "BAD_ARGUMENTS", null);
+        assertError(json("{\"ops\":[],\"ops\":[]}").post("/v1/multi-read"), 400, "BAD_ARGUMENTS", null);
+        assertError(json("{\"timeoutMs\":5000,\"timeoutMs\":6000}").post("/v1/sessions"), 400, "BAD_ARGUMENTS", null);
+        assertEquals("kept", unb64(given().get("/v1/nodes" + path).jsonPath().getString("data")));
+    }
+
+    @Test
     void bodyThatIsNotAnObjectIsBadArguments() {
         String path = uniquePath("nonobject");
         for (String body : List.of("[]", "\"text\"", "42", "true", "null")) {
