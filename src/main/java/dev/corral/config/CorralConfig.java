@@ -133,6 +133,16 @@ public interface CorralConfig {
         /** How often the leader looks for empty containers and expired TTL znodes. */
         @WithDefault("1s")
         Duration reapInterval();
+
+        /**
+         * Applied log entries kept in memory, in bytes (their payloads plus about 48 bytes each); older ones are
+         * read from storage when needed. The default, 8 MiB, holds the last few seconds of writes at the rates a
+         * node sustains (tens of thousands of small writes per second), enough for a briefly lagging follower once
+         * members replicate, and under 1% of the heap a million-znode tree needs.
+         */
+        @WithDefault("8388608")
+        @Min(0)
+        long logCacheBytes();
     }
 
     interface Watch {
