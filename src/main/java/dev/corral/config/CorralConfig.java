@@ -81,6 +81,15 @@ public interface CorralConfig {
         @WithDefault("50000")
         @Min(1)
         int queuedRequestsMax();
+
+        /**
+         * Requests the leader has taken and not yet answered (waiting for their commit, or for earlier writes to
+         * commit), at most; beyond it clients get 503 {@code THROTTLED_OP}. Bounds what the leader holds per write
+         * in flight (a waiter and a pending state, typically a kilobyte or two).
+         */
+        @WithDefault("10000")
+        @Min(1)
+        int pendingRequestsMax();
     }
 
     interface Session {

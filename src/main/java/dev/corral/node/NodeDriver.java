@@ -53,7 +53,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     /** How the driver is set up; built from configuration at the edge. */
     public record Settings(RaftConfig raft, long tickMs, Prep.Limits limits, int reapIntervalTicks, long snapshotEveryEntries,
-            long snapshotEveryBytes, long keepEntries, int keepSnapshots, int journalEvents, int queueMax) {}
+            long snapshotEveryBytes, long keepEntries, int keepSnapshots, int journalEvents, int queueMax, int pendingRequestsMax) {}
 
     private sealed interface Event {}
 
@@ -244,7 +244,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
         long prefix = (long) settings.raft().id() << 56;
         Prep prep = new Prep(settings.limits(), apply, () -> prefix | (ids.nextLong() >>> 8));
         replica = new Replica<>(settings.raft(), new SplittableRandom(seedSource.nextLong()), prep, apply,
-                new Replica.Settings(settings.limits(), settings.reapIntervalTicks()), r.state(), r.snapshotTerm(), r.hardState(),
+                new Replica.Settings(settings.limits(), settings.reapIntervalTicks(), settings.pendingRequestsMax()), r.state(), r.snapshotTerm(), r.hardState(),
                 r.entries());
         lastSnapshotIndex = r.state().lastZxid();
         state = r.state();

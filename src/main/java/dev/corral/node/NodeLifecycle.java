@@ -88,7 +88,7 @@ public class NodeLifecycle implements Corral {
                         (int) config.session().maxTimeout().toMillis()),
                 (int) Math.max(1, config.raft().reapInterval().toMillis() / tickMs), config.snapshot().everyEntries(),
                 config.snapshot().everyBytes(), config.snapshot().keepEntries(), config.snapshot().keep(), config.watch().journalEvents(),
-                config.limits().queuedRequestsMax());
+                config.limits().queuedRequestsMax(), config.limits().pendingRequestsMax());
         NodeMetrics m = metrics.isResolvable() ? metrics.get() : NodeMetrics.NONE;
         driver = new NodeDriver(settings, storage.log(), storage.snapshots(), m, System::currentTimeMillis, message -> {
             LOG.errorf("node %d stopped: %s", config.nodeId(), message);

@@ -87,7 +87,7 @@ final class Simulation implements SimNode.Env {
         Set<Integer> voters = new TreeSet<>();
         for (int i = 1; i <= n; i++) voters.add(i);
         Prep.Limits limits = new Prep.Limits(options.dataBytesMax(), 200, 10_000);
-        Replica.Settings settings = new Replica.Settings(limits, 10);
+        Replica.Settings settings = new Replica.Settings(limits, 10, Replica.PENDING_REQUESTS_DEFAULT);
         nodes = new SimNode[n + 1];
         // Drawn from its own generator, so that the runs every other option describes stay as they were.
         appliedLogBytes = APPLIED_LOG_BUDGETS[new SplittableRandom(~seed).nextInt(APPLIED_LOG_BUDGETS.length)];
