@@ -53,8 +53,9 @@ final class NodeHeapBench {
         r.line("writes, and after a restart on the same data. 'per znode' is heap/N; 'growth per znode' is (heap - empty heap)/N.");
         r.line("Corral is the packaged node on SQLite over REST; ZooKeeper is standalone, through its official client.");
         List<String[]> rows = new ArrayList<>();
+        // -Dbench.nodeheap.zookeeper=false skips ZooKeeper, to measure Corral alone while changing it.
         corral(r, s, n, rows);
-        zookeeper(r, s, n, rows);
+        if (!"false".equals(System.getProperty("bench.nodeheap.zookeeper"))) zookeeper(r, s, n, rows);
         r.line();
         r.f("%-34s %12s %12s %18s", "", "heap MiB", "per znode", "growth per znode");
         for (String[] row : rows) r.f("%-34s %12s %12s %18s", (Object[]) row);
