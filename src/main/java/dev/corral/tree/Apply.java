@@ -79,12 +79,12 @@ public class Apply {
         String path = c.path();
         String parentPath = Paths.parent(path);
         String name = Paths.name(path);
-        Znode child = Znode.created(name, c.data(), acls.intern(c.acl()), zxid, time, c.ephemeralOwner());
+        Znode child = Znode.created(c.data(), acls.intern(c.acl()), zxid, time, c.ephemeralOwner());
         Znode newRoot = update(s.root, parentPath, parent -> {
             if (parent.child(name) != null) {
                 throw new IllegalStateException("create of existing " + path + " at zxid " + zxid);
             }
-            return parent.withChildAdded(child, zxid);
+            return parent.withChildAdded(name, child, zxid);
         });
         PersistentMap<Long, SessionEntry> sessions = s.sessions;
         PersistentMap<String, Boolean> containers = s.containers;
@@ -124,25 +124,25 @@ public class Apply {
         PersistentMap<Long, SessionEntry> sessions = s.sessions;
         PersistentMap<String, Boolean> containers = s.containers;
         PersistentMap<String, Boolean> ttls = s.ttls;
-        switch (NodeKind.of(node.ephemeralOwner)) {
+        switch (NodeKind.of(node.ephemeralOwner())) {
             case CONTAINER -> containers = containers.without(path);
             case TTL -> ttls = ttls.without(path);
             case EPHEMERAL -> {
-                SessionEntry owner = sessions.get(node.ephemeralOwner);
+                SessionEntry owner = sessions.get(node.ephemeralOwner());
                 if (owner != null) sessions = sessions.with(owner.id(), owner.withoutEphemeral(path));
             }
             case PERSISTENT -> { }
         }
         changes.add(new TreeChange(TreeChange.EventType.NodeDeleted, path, zxid));
         changes.add(new TreeChange(TreeChange.EventType.NodeChildrenChanged, parentPath, zxid));
-        return s.with(newRoot, sessions, containers, ttls, s.nodeCount - 1, s.dataBytes - node.data.length);
+        return s.with(newRoot, sessions, containers, ttls, s.nodeCount - 1, s.dataBytes - node.data().length);
     }
 
     private Step setData(TreeState s, long zxid, long time, Txn.SetData d, List<TreeChange> changes) {
         Znode[] updated = new Znode[1];
         long[] oldLength = new long[1];
         Znode newRoot = update(s.root, d.path(), node -> {
-            oldLength[0] = node.data.length;
+            oldLength[0] = node.data().length;
             updated[0] = node.withData(d.data(), d.version(), zxid, time);
             return updated[0];
         });
@@ -183,6 +183,6 @@ public class Apply {
         if (child == null) {
             throw new IllegalStateException("no znode at " + path + " (missing " + segments[depth] + ")");
         }
-        return node.withChild(updateAt(child, segments, depth + 1, fn, path));
+        return node.withChild(segments[depth], updateAt(child, segments, depth + 1, fn, path));
     }
 }
