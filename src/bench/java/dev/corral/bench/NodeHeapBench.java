@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -66,7 +67,7 @@ final class NodeHeapBench {
         Path dir = s.dir().resolve("work").resolve(name);
         Heap empty;
         Heap written;
-        try (Servers.Running node = Servers.corral(s, name, dir, java.util.Map.of(), SERVER_HEAP)) {
+        try (Servers.Running node = Servers.corral(s, name, dir, Map.of(), SERVER_HEAP)) {
             empty = heapAfterGc(node.child().pid());
             double seconds = write(n, () -> new CorralWriter(new HttpConnection(node.address())));
             r.line();
@@ -74,7 +75,7 @@ final class NodeHeapBench {
             written = heapAfterGc(node.child().pid());
         }
         Heap restarted;
-        try (Servers.Running node = Servers.corral(s, name + "-restarted", dir, java.util.Map.of(), SERVER_HEAP)) {
+        try (Servers.Running node = Servers.corral(s, name + "-restarted", dir, Map.of(), SERVER_HEAP)) {
             restarted = heapAfterGc(node.child().pid());
         }
         addRows(rows, "Corral", n, empty, written, restarted);

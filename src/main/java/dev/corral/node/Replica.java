@@ -22,7 +22,6 @@ import dev.corral.tree.TreeState;
 import dev.corral.txn.Txn;
 import dev.corral.txn.TxnCodec;
 import dev.corral.txn.TxnRecord;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,7 +57,7 @@ public final class Replica<T> {
      * @param pendingRequestsMax requests validated here and waiting for their outcome (a commit, or the commit of
      *                           earlier writes), at most; beyond it a new request is answered {@code THROTTLED_OP} at
      *                           once. This bounds what a leader holds per write in flight: its waiter and its
-     *                           speculative state (see {@link #speculated})
+     *                           speculative state (see {@link Speculation})
      */
     public record Settings(Prep.Limits limits, int reapIntervalTicks, int pendingRequestsMax) {
         public Settings {
@@ -81,12 +80,6 @@ public final class Replica<T> {
 
     private record Waiter<T>(long term, T token, Outcome.Refused refusal, boolean barrier) {}
 
-    /**
-     * A leader's entry and the state after it. {@code payload} is the entry's own array: an entry of the log
-     * that carries that very array is the entry this state was computed from.
-     */
-    private record Speculated(long index, long term, byte[] payload, Txn txn, Apply.Applied applied) {}
-
     private final RaftCore core;
     private final Prep prep;
     private final Apply apply;
@@ -104,17 +97,8 @@ public final class Replica<T> {
      * It is {@link #committed} or the newest state of {@link #speculated}.
      */
     private TreeState speculative;
-    /**
-     * While leading: for each log entry after {@link #committed}, in index order, the state after it, computed
-     * once. The first is derived from {@link #committed}, each next one from the one before. There is one per
-     * entry in flight: requests (at most {@link Settings#pendingRequestsMax()}), session expiries and reaps,
-     * and the entries a new leader inherited, all bounded by the core's uncommitted bytes. Each state shares
-     * everything with its neighbours except the path its transaction rewrote: per changed znode, its ancestors
-     * and their children maps' paths, about half a kilobyte per level of depth. So the chain holds, beyond the
-     * committed tree, about what the writes in flight changed: typically a kilobyte or two per write, at worst
-     * (a multi or a session close touching many deep znodes) some hundred bytes per znode it changes per level.
-     */
-    private final ArrayDeque<Speculated> speculated = new ArrayDeque<>();
+    /** While leading: the state after each log entry after {@link #committed}, computed once. */
+    private final Speculation speculated;
     private long speculativeTerm;
     private long nowMs;
     private int ticksSinceReap;
@@ -124,6 +108,7 @@ public final class Replica<T> {
         this.core = new RaftCore(config, random, hardState, snapshotState.lastZxid(), snapshotTerm, storedEntries);
         this.prep = prep;
         this.apply = apply;
+        this.speculated = new Speculation(apply);
         this.settings = settings;
         this.committed = snapshotState;
     }
@@ -244,7 +229,7 @@ public final class Replica<T> {
         byte[] payload = TxnCodec.encode(record);
         switch (core.propose(payload)) {
             case ProposeResult.Accepted a -> {
-                speculate(a.index(), a.term(), payload, record);
+                speculative = speculated.extend(speculative, a.index(), a.term(), payload, record);
                 if (token != null) addWaiter(a.index(), new Waiter<>(a.term(), token, null, false));
             }
             case ProposeResult.NotLeader n -> {
@@ -270,13 +255,6 @@ public final class Replica<T> {
         candidates.addAll(speculative.ttlPaths());
         candidates.sort(null);
         for (String path : candidates) proposeInternal(new Op.Reap(path));
-    }
-
-    /** Applies a leader's entry to its newest state, once: the state is kept for when the entry commits. */
-    private void speculate(long index, long term, byte[] payload, TxnRecord record) {
-        Apply.Applied applied = apply.apply(speculative, index, record);
-        speculated.addLast(new Speculated(index, term, payload, record.txn(), applied));
-        speculative = applied.state();
     }
 
     private Outcome overloaded() {
@@ -312,7 +290,7 @@ public final class Replica<T> {
     }
 
     private void applyEntry(Entry e, List<TreeChange> changes, List<Long> closedSessions) {
-        Speculated known = takeSpeculated(e);
+        Speculation.Link known = speculated.takeFor(e, core.role() == Role.LEADER && core.term() == speculativeTerm);
         Apply.Applied applied;
         Txn txn;
         if (known != null) {
@@ -342,26 +320,6 @@ public final class Replica<T> {
                 completions.add(new Completion<>(w.token, outcome));
             }
         }
-    }
-
-    /**
-     * The speculated state for committed entry {@code e} if it is the entry that state was computed from, taken
-     * off the chain; null otherwise, after dropping the whole chain (every state in it descends from an entry that
-     * did not commit). That happens only once the leadership that built the chain has ended: a leader's log does
-     * not change under it.
-     */
-    private Speculated takeSpeculated(Entry e) {
-        Speculated first = speculated.peekFirst();
-        if (first == null) return null;
-        if (first.index() == e.index() && first.term() == e.term() && first.payload() == e.data()) {
-            return speculated.removeFirst();
-        }
-        if (core.role() == Role.LEADER && core.term() == speculativeTerm) {
-            throw new IllegalStateException("leader of term " + speculativeTerm + " commits entry " + e.index() + " (term " + e.term()
-                    + ") but speculated entry " + first.index() + " (term " + first.term() + ") comes next");
-        }
-        speculated.clear();
-        return null;
     }
 
     private static TxnRecord decode(Entry e) {
@@ -400,7 +358,7 @@ public final class Replica<T> {
             if (inherited.size() != Math.max(0, core.lastIndex() - from + 1)) {
                 throw new IllegalStateException("entries " + from + " to " + core.lastIndex() + " are not applied but not all held");
             }
-            for (Entry e : inherited) speculate(e.index(), e.term(), e.data(), decode(e));
+            for (Entry e : inherited) speculative = speculated.extend(speculative, e.index(), e.term(), e.data(), decode(e));
             Map<Long, Integer> timeouts = new HashMap<>();
             for (SessionEntry se : speculative.sessions()) timeouts.put(se.id(), se.timeoutMs());
             sessions.reset(timeouts, nowMs);
