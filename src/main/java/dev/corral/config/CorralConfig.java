@@ -145,9 +145,10 @@ public interface CorralConfig {
 
         /**
          * Applied log entries kept in memory, in bytes (their payloads plus about 48 bytes each); older ones are
-         * read from storage when needed. The default, 8 MiB, holds the last few seconds of writes at the rates a
-         * node sustains (tens of thousands of small writes per second), enough for a briefly lagging follower once
-         * members replicate, and under 1% of the heap a million-znode tree needs.
+         * only in the log store, which is all a single node needs (it never reads an applied entry again). The
+         * default, 8 MiB, holds the last few seconds of writes at the rates a node sustains (thousands to tens of
+         * thousands of small writes per second): what a briefly lagging follower will need once members replicate
+         * (issue #7), and about 3% of the heap a million-znode tree takes.
          */
         @WithDefault("8388608")
         @Min(0)
