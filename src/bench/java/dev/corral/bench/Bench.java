@@ -53,6 +53,7 @@ public final class Bench {
 
             // Heap first, while this JVM holds nothing else.
             if (s.runs("heap")) section(r, failures, "heap", () -> HeapBench.run(r, s));
+            if (s.runs("nodeheap")) section(r, failures, "nodeheap", () -> NodeHeapBench.run(r, s));
             if (s.runs("storage")) section(r, failures, "storage", () -> StorageBench.run(r, s, postgres));
 
             Map<String, Map<ApiBench.Cell, Stats>> results = new LinkedHashMap<>();

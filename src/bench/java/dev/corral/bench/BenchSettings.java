@@ -24,7 +24,7 @@ import java.util.Set;
 record BenchSettings(boolean quick, double cellSeconds, double warmupSeconds, List<Integer> concurrency, int znodes, int dataZnodes,
         int dataBytes, double storageSeconds, String serverHeap, List<String> corralJvmArgs, Set<String> sections, Path jar, Path dir, String zookeeperVersion,
         Postgres postgres) {
-    static final Set<String> ALL_SECTIONS = Set.of("heap", "storage", "rest", "zookeeper", "snapshot");
+    static final Set<String> ALL_SECTIONS = Set.of("heap", "nodeheap", "storage", "rest", "zookeeper", "snapshot");
 
     static BenchSettings fromSystemProperties() {
         boolean quick = Boolean.parseBoolean(prop("bench.quick", "false"));

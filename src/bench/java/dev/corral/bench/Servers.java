@@ -30,13 +30,18 @@ final class Servers {
      * HTTP on a free loopback port and {@code extraEnv} (PostgreSQL settings) added.
      */
     static Running corral(BenchSettings s, String name, Path dataDir, Map<String, String> extraEnv) throws Exception {
+        return corral(s, name, dataDir, extraEnv, s.serverHeap());
+    }
+
+    /** As {@link #corral(BenchSettings, String, Path, Map)}, with {@code -Xmx} set to {@code heap}. */
+    static Running corral(BenchSettings s, String name, Path dataDir, Map<String, String> extraEnv, String heap) throws Exception {
         int httpPort = Child.freePort();
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("CORRAL_DATA_DIR", dataDir.toString());
         env.put("CORRAL_CLIENT_PORT", Integer.toString(Child.freePort()));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-        List<String> cmd = Child.list(Child.java(), "-Xmx" + s.serverHeap(), "--enable-native-access=ALL-UNNAMED");
+        List<String> cmd = Child.list(Child.java(), "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED");
         for (String arg : s.corralJvmArgs()) cmd.add(arg.replace("{name}", name));
         cmd.addAll(List.of("-jar", s.jar().toString()));
         Child child = Child.start(name, cmd, env, s.dir().resolve("logs").resolve(name + ".log"));
@@ -75,13 +80,18 @@ final class Servers {
      * no per-address connection limit (the benchmark opens up to 64 sessions from one address; the default is 60).
      */
     static Running zookeeper(BenchSettings s, String name, Path dir) throws Exception {
+        return zookeeper(s, name, dir, s.serverHeap());
+    }
+
+    /** As {@link #zookeeper(BenchSettings, String, Path)}, with {@code -Xmx} set to {@code heap}; an existing {@code dir} is reused. */
+    static Running zookeeper(BenchSettings s, String name, Path dir, String heap) throws Exception {
         int port = Child.freePort();
         Path data = dir.resolve("data");
         Files.createDirectories(data);
         Path cfg = dir.resolve("zoo.cfg");
         Files.writeString(cfg, String.join("\n", "tickTime=2000", "dataDir=" + data, "clientPort=" + port,
                 "clientPortAddress=127.0.0.1", "maxClientCnxns=0", "admin.enableServer=false", "4lw.commands.whitelist=mntr", ""), StandardCharsets.UTF_8);
-        List<String> cmd = Child.list(Child.java(), "-Xmx" + s.serverHeap(), "-Dzookeeper.admin.enableServer=false",
+        List<String> cmd = Child.list(Child.java(), "-Xmx" + heap, "-Dzookeeper.admin.enableServer=false",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                 "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s [%3$s] %5$s%6$s%n", "-cp", System.getProperty("java.class.path"),
                 ZooKeeperServerLauncher.class.getName(), cfg.toString());

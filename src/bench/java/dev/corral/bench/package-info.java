@@ -25,6 +25,9 @@
  *       with 1, 16 and 64 closed-loop clients, on SQLite and on PostgreSQL ({@link dev.corral.bench.ApiBench}).</li>
  *   <li>ZooKeeper 3.9.5 standalone started in the same run and driven the same way with its official client,
  *       and the Corral/ZooKeeper ratio of every figure.</li>
+ *   <li>Heap per znode in the running servers: the packaged node and ZooKeeper's server each get a million
+ *       creates through their APIs from 16 clients; heap after a full GC, read with {@code jcmd}, empty, after
+ *       the writes and after a restart ({@link dev.corral.bench.NodeHeapBench}).</li>
  * </ol>
  * Each server's own group-commit counters (Corral's {@code /q/metrics}, ZooKeeper's {@code mntr}) are read
  * around each write cell, so that a figure can be explained by the number and cost of durable writes.
@@ -32,7 +35,7 @@
  * <h2>Knobs</h2>
  * System properties on the Maven command line: {@code bench.quick}, {@code bench.seconds} (per cell),
  * {@code bench.concurrency} (e.g. {@code 1,16,64}), {@code bench.znodes}, {@code bench.only} (any of
- * {@code heap,storage,rest,zookeeper}), {@code bench.corral.jvm-args} (extra node JVM options; {@code {name}}
+ * {@code heap,nodeheap,storage,rest,zookeeper,snapshot}), {@code bench.corral.jvm-args} (extra node JVM options; {@code {name}}
  * becomes the run's name, handy for {@code -XX:StartFlightRecording=filename=target/bench/logs/{name}.jfr}).
  *
  * <h2>Reading the figures</h2>

@@ -131,6 +131,15 @@ public interface CorralConfig {
         @WithDefault("1000")
         @Min(1)
         int connectionsPerAddressMax();
+
+        /**
+         * Requests the leader has taken and not yet answered (waiting for their commit, or for earlier writes to
+         * commit), at most; beyond it clients get 503 {@code THROTTLED_OP}. Bounds what the leader holds per write
+         * in flight (a waiter and a pending state, typically a kilobyte or two).
+         */
+        @WithDefault("10000")
+        @Min(1)
+        int pendingRequestsMax();
     }
 
     interface Session {
@@ -183,6 +192,17 @@ public interface CorralConfig {
         /** How often the leader looks for empty containers and expired TTL znodes. */
         @WithDefault("1s")
         Duration reapInterval();
+
+        /**
+         * Applied log entries kept in memory, in bytes (their payloads plus about 48 bytes each); older ones are
+         * only in the log store, which is all a single node needs (it never reads an applied entry again). The
+         * default, 8 MiB, holds the last few seconds of writes at the rates a node sustains (thousands to tens of
+         * thousands of small writes per second): what a briefly lagging follower will need once members replicate
+         * (issue #7), and about 3% of the heap a million-znode tree takes.
+         */
+        @WithDefault("8388608")
+        @Min(0)
+        long logCacheBytes();
     }
 
     interface Watch {

@@ -13,9 +13,15 @@ import java.util.Set;
  * @param maxEntriesPerAppend  entries per append message, at most
  * @param maxBytesPerAppend    payload bytes per append message, at most (one entry is always allowed)
  * @param maxUncommittedBytes  a leader drops proposals while this many payload bytes are uncommitted
+ * @param appliedLogBytesMax   applied entries kept in memory, in bytes (payload plus a fixed overhead per entry): older
+ *                             ones are forgotten, the log store keeps them. 0 keeps none. Entries not yet applied are
+ *                             always kept (the leader's are bounded by {@code maxUncommittedBytes})
  */
 public record RaftConfig(int id, Set<Integer> voters, int electionTicks, int heartbeatTicks, int maxEntriesPerAppend,
-        long maxBytesPerAppend, long maxUncommittedBytes) {
+        long maxBytesPerAppend, long maxUncommittedBytes, long appliedLogBytesMax) {
+    /** The default of {@code appliedLogBytesMax}; see {@code corral.raft.log-cache-bytes}. */
+    public static final long APPLIED_LOG_BYTES_DEFAULT = 8L << 20;
+
     public RaftConfig {
         voters = Set.copyOf(voters);
         if (id < 1 || !voters.contains(id)) throw new IllegalArgumentException("member " + id + " is not among the voters " + voters);
@@ -25,9 +31,10 @@ public record RaftConfig(int id, Set<Integer> voters, int electionTicks, int hea
         if (maxEntriesPerAppend < 1 || maxBytesPerAppend < 1 || maxUncommittedBytes < 1) {
             throw new IllegalArgumentException("append and uncommitted limits must be positive");
         }
+        if (appliedLogBytesMax < 0) throw new IllegalArgumentException("appliedLogBytesMax must not be negative, got " + appliedLogBytesMax);
     }
 
     public static RaftConfig of(int id, Set<Integer> voters) {
-        return new RaftConfig(id, voters, 10, 1, 512, 1 << 20, 64L << 20);
+        return new RaftConfig(id, voters, 10, 1, 512, 1 << 20, 64L << 20, APPLIED_LOG_BYTES_DEFAULT);
     }
 }

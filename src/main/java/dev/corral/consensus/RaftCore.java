@@ -93,7 +93,17 @@ public final class RaftCore {
     }
 
     public long appliedIndex() {
-        return log.applied;
+        return log.applied();
+    }
+
+    /** The first index whose payload is still in memory; before it, only terms are (the log store has the rest). */
+    public long heldFromIndex() {
+        return log.heldFrom();
+    }
+
+    /** Bytes held in memory for entries already applied (payloads plus a fixed overhead each); see {@link RaftConfig}. */
+    public long heldAppliedBytes() {
+        return log.heldAppliedBytes();
     }
 
     public long firstIndex() {
@@ -485,11 +495,30 @@ public final class RaftCore {
         return new Ready(toPersist, entries, messages, committed, softChanged);
     }
 
-    /** The driver has handled {@code ready}: its committed entries are applied. */
+    /**
+     * The driver has handled {@code ready}: its committed entries are applied. The payloads of applied entries
+     * beyond the budget ({@link RaftConfig#appliedLogBytesMax()}) are forgotten: the log store has them.
+     */
     public void advance(Ready ready) {
         if (!ready.committed().isEmpty()) {
-            log.applied = Math.max(log.applied, ready.committed().getLast().index());
+            log.markApplied(ready.committed().getLast().index());
+            log.forget(config.appliedLogBytesMax(), forgettableThrough());
         }
+    }
+
+    /**
+     * The last index whose payload this member will never need again once applied. A single member never reads
+     * an applied entry: it only applies each entry once, and a restart reads the log store. A member with peers
+     * may have to send old entries to one that lags, also after it wins a later election and from as far back
+     * as that peer's commit index; so it keeps them.
+     *
+     * <p>TODO(#7): when replication between members ships, let the leader read entries it has forgotten back from
+     * the log store (asked for in a Ready, answered by the driver) and forget here what is applied and, on a
+     * leader, replicated to every peer; until then a member with peers keeps every payload after the last
+     * compaction, as before.
+     */
+    private long forgettableThrough() {
+        return isSingleVoter() ? log.applied() : log.snapIndex();
     }
 
     /** Forgets log entries up to {@code index}, which a durable snapshot now covers and which are applied. */
@@ -497,9 +526,9 @@ public final class RaftCore {
         log.compact(index);
     }
 
-    /** Entries in [lo, hi] still held in memory (for watch replays and diagnostics). */
+    /** Entries in [lo, hi] if all are still held in memory (every entry not yet applied is); otherwise none. */
     public List<Entry> entries(long lo, long hi) {
-        if (lo < log.firstIndex() || hi > log.lastIndex() || lo > hi) return List.of();
+        if (lo < log.heldFrom() || hi > log.lastIndex() || lo > hi) return List.of();
         return log.slice(lo, hi, Integer.MAX_VALUE, Long.MAX_VALUE);
     }
 }

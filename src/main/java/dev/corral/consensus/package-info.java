@@ -35,6 +35,12 @@
  * inflate terms), leader stickiness (members that hear from a leader ignore candidates) and check-quorum
  * (a leader cut off from a majority steps down).
  *
+ * <p><b>Memory.</b> The core keeps the term of every entry after the last compaction (as one run per term) but the
+ * payloads only of entries not yet applied and, within {@code RaftConfig.appliedLogBytesMax}, of the newest applied
+ * ones ({@code RaftLog.forget}). Forgetting a payload changes nothing above: terms decide matching, elections and
+ * commitment, and an applied entry is never applied again. Only sending entries to a peer reads old payloads, so a
+ * member with peers keeps them until it can read them back from its log store (issue #7).
+ *
  * <p>The deterministic simulation ({@code dev.corral.sim.Invariants} in the tests) checks invariants 1, 3 and 4
  * after every step, and 5 as its consequence: every committed entry is durable on a quorum of disks.
  */

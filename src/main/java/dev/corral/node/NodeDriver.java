@@ -62,7 +62,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
     /** How the driver is set up; built from configuration at the edge. */
     public record Settings(RaftConfig raft, long tickMs, Prep.Limits limits, int reapIntervalTicks, long snapshotEveryEntries,
             long snapshotEveryBytes, long keepEntries, int keepSnapshots, int journalEvents, int queueMax,
-            int watchedPathsPerSessionMax, int watchedPathsMax) {}
+            int watchedPathsPerSessionMax, int watchedPathsMax, int pendingRequestsMax) {}
 
     private sealed interface Event {}
 
@@ -311,7 +311,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
             return;
         }
         replica = new Replica<>(settings.raft(), new SplittableRandom(seeds.nextLong()), prep, apply,
-                new Replica.Settings(settings.limits(), settings.reapIntervalTicks()), r.state(), r.snapshotTerm(), r.hardState(),
+                new Replica.Settings(settings.limits(), settings.reapIntervalTicks(), settings.pendingRequestsMax()), r.state(),
+                r.snapshotTerm(), r.hardState(),
                 r.entries());
         startWriter();
         if (!recovered) {

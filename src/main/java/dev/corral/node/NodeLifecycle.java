@@ -82,14 +82,15 @@ public class NodeLifecycle implements Corral {
             throw new StartRefused(e.getMessage(), e);
         }
         RaftConfig raft = new RaftConfig(config.nodeId(), members.ids(), config.raft().electionTicks(), config.raft().heartbeatTicks(),
-                512, 1 << 20, 64L << 20);
+                512, 1 << 20, 64L << 20, config.raft().logCacheBytes());
         long tickMs = Math.max(1, config.raft().tick().toMillis());
         NodeDriver.Settings settings = new NodeDriver.Settings(raft, tickMs,
                 new Prep.Limits(config.limits().dataBytesMax(), (int) config.session().minTimeout().toMillis(),
                         (int) config.session().maxTimeout().toMillis()),
                 (int) Math.max(1, config.raft().reapInterval().toMillis() / tickMs), config.snapshot().everyEntries(),
                 config.snapshot().everyBytes(), config.snapshot().keepEntries(), config.snapshot().keep(), config.watch().journalEvents(),
-                config.limits().queuedRequestsMax(), config.limits().watchedPathsPerSession(), config.limits().watchedPaths());
+                config.limits().queuedRequestsMax(), config.limits().watchedPathsPerSession(), config.limits().watchedPaths(),
+                config.limits().pendingRequestsMax());
         NodeMetrics m = metrics.isResolvable() ? metrics.get() : NodeMetrics.NONE;
         driver = new NodeDriver(settings, storage, this::openStorage, m, System::currentTimeMillis, message -> {
             LOG.errorf("node %d stopped: %s", config.nodeId(), message);

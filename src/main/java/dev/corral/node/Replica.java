@@ -33,17 +33,40 @@ import java.util.TreeMap;
  * together without I/O, threads or clocks, so that the production driver and the simulator run the same
  * code.
  *
- * <p>Writes go: {@link #submit} validates the request against the leader's newest (speculative) state and
- * proposes the outcome; the driver persists what {@link #process} returns; once the entry is committed and
- * durable it is applied to the committed state, and the request completes with the result computed by
- * that apply. A refusal waits until everything proposed before it has been applied, so that a client never
- * sees an error caused by a change that might still be lost.
+ * <p>Writes go: {@link #submit} validates the request against the leader's newest (speculative) state,
+ * proposes the outcome and applies it there; the driver persists what {@link #process} returns; once the
+ * entry is committed and durable, the state it produced becomes the committed state and the request
+ * completes with the result computed then. A refusal waits until everything proposed before it has been
+ * applied, so that a client never sees an error caused by a change that might still be lost.
+ *
+ * <p><b>One tree, each entry applied once.</b> A leader keeps, for every entry of its log after the committed
+ * state, the {@link Apply.Applied} it computed when it proposed the entry (or when its leadership began):
+ * a chain of states, each derived from the one before and sharing all untouched structure with it. When an
+ * entry commits and is the one the chain was built from (same index, term and payload), its state is taken
+ * as the committed state as it is: the tree is not built a second time. Any other committed entry (a
+ * follower's, or one that replaced the leader's after its leadership ended) drops the chain and is applied to
+ * the committed state; so is every entry on a follower. Either way the committed state after entry i is the
+ * same function of entries 1..i, so the tree equals the replay of the log (the simulator checks it).
  *
  * <p>Not thread-safe: one driver thread owns it. {@code T} is the driver's completion token.
  */
 public final class Replica<T> {
-    /** Settings of the state machine around the core. */
-    public record Settings(Prep.Limits limits, int reapIntervalTicks) {}
+    /**
+     * Settings of the state machine around the core.
+     *
+     * @param pendingRequestsMax requests validated here and waiting for their outcome (a commit, or the commit of
+     *                           earlier writes), at most; beyond it a new request is answered {@code THROTTLED_OP} at
+     *                           once. This bounds what a leader holds per write in flight: its waiter and its
+     *                           speculative state (see {@link Speculation})
+     */
+    public record Settings(Prep.Limits limits, int reapIntervalTicks, int pendingRequestsMax) {
+        public Settings {
+            if (pendingRequestsMax < 1) throw new IllegalArgumentException("pendingRequestsMax must be positive, got " + pendingRequestsMax);
+        }
+    }
+
+    /** The default of {@link Settings#pendingRequestsMax()}; see {@code corral.limits.pending-requests-max}. */
+    public static final int PENDING_REQUESTS_DEFAULT = 10_000;
 
     /** What the driver must do after an input; see {@link Ready} for the order of persisting and sending. */
     public record Output<T>(Ready ready, List<Completion<T>> completions, List<TreeChange> changes, TreeState committed,
@@ -63,14 +86,19 @@ public final class Replica<T> {
     private final Settings settings;
     private final SessionTracker sessions = new SessionTracker();
     private final TreeMap<Long, List<Waiter<T>>> waiting = new TreeMap<>();
+    /** Waiters in {@link #waiting}, at most {@link Settings#pendingRequestsMax()}. */
+    private int waiters;
     private final List<Completion<T>> completions = new ArrayList<>();
     private TreeState committed;
     /**
      * The leader's state including every proposed entry; null when not leading. Valid only while the core leads
      * {@link #speculativeTerm}: the core changes role inside {@link #step} and {@link #tick}, and a driver may
      * feed several inputs before it calls {@link #process}, so every use first calls {@link #followCoreRole}.
+     * It is {@link #committed} or the newest state of {@link #speculated}.
      */
     private TreeState speculative;
+    /** While leading: the state after each log entry after {@link #committed}, computed once. */
+    private final Speculation speculated;
     private long speculativeTerm;
     private long nowMs;
     private int ticksSinceReap;
@@ -80,6 +108,7 @@ public final class Replica<T> {
         this.core = new RaftCore(config, random, hardState, snapshotState.lastZxid(), snapshotTerm, storedEntries);
         this.prep = prep;
         this.apply = apply;
+        this.speculated = new Speculation(apply);
         this.settings = settings;
         this.committed = snapshotState;
     }
@@ -128,7 +157,11 @@ public final class Replica<T> {
         boolean restored = core.firstIndex() == m.index() + 1 && committed.lastZxid() < m.index();
         if (!restored) return false;
         committed = snapshot;
-        waiting.headMap(m.index(), true).clear();
+        var covered = waiting.headMap(m.index(), true);
+        for (List<Waiter<T>> ws : covered.values()) waiters -= ws.size();
+        covered.clear();
+        // A chain built on entries the snapshot replaced; installing means this node follows, so it is stale anyway.
+        speculated.clear();
         return true;
     }
 
@@ -149,6 +182,10 @@ public final class Replica<T> {
             completions.add(new Completion<>(token, notLeader()));
             return;
         }
+        if (waiters >= settings.pendingRequestsMax()) {
+            completions.add(new Completion<>(token, overloaded()));
+            return;
+        }
         if (caller.sessionId() != 0) sessions.touch(caller.sessionId(), nowMs);
         Prep.Prepared prepared = prep.prep(speculative, op, caller, nowMs);
         switch (prepared) {
@@ -167,6 +204,10 @@ public final class Replica<T> {
             completions.add(new Completion<>(token, notLeader()));
             return;
         }
+        if (waiters >= settings.pendingRequestsMax()) {
+            completions.add(new Completion<>(token, overloaded()));
+            return;
+        }
         waitForBarrier(token, null);
     }
 
@@ -175,16 +216,21 @@ public final class Replica<T> {
         if (barrier <= committed.lastZxid()) {
             completions.add(new Completion<>(token, refusal != null ? refusal : new Outcome.Done(new OpResult.Nothing(), committed.lastZxid())));
         } else {
-            waiting.computeIfAbsent(barrier, k -> new ArrayList<>(1)).add(new Waiter<>(core.termAt(barrier), token, refusal, true));
+            addWaiter(barrier, new Waiter<>(core.termAt(barrier), token, refusal, true));
         }
+    }
+
+    private void addWaiter(long index, Waiter<T> w) {
+        waiting.computeIfAbsent(index, k -> new ArrayList<>(1)).add(w);
+        waiters++;
     }
 
     private void propose(TxnRecord record, T token) {
         byte[] payload = TxnCodec.encode(record);
         switch (core.propose(payload)) {
             case ProposeResult.Accepted a -> {
-                speculative = apply.apply(speculative, a.index(), record).state();
-                if (token != null) waiting.computeIfAbsent(a.index(), k -> new ArrayList<>(1)).add(new Waiter<>(a.term(), token, null, false));
+                speculative = speculated.extend(speculative, a.index(), a.term(), payload, record);
+                if (token != null) addWaiter(a.index(), new Waiter<>(a.term(), token, null, false));
             }
             case ProposeResult.NotLeader n -> {
                 if (token != null) completions.add(new Completion<>(token, notLeader()));
@@ -209,6 +255,11 @@ public final class Replica<T> {
         candidates.addAll(speculative.ttlPaths());
         candidates.sort(null);
         for (String path : candidates) proposeInternal(new Op.Reap(path));
+    }
+
+    private Outcome overloaded() {
+        return new Outcome.Unavailable(ErrorCode.THROTTLED_OP, core.leaderId(),
+                "node " + core.id() + " has " + waiters + " requests in flight, its limit; retry later");
     }
 
     private Outcome notLeader() {
@@ -239,14 +290,24 @@ public final class Replica<T> {
     }
 
     private void applyEntry(Entry e, List<TreeChange> changes, List<Long> closedSessions) {
-        TxnRecord record = e.isNoop() ? new TxnRecord(0, new Txn.Noop()) : TxnCodec.decode(e.data());
-        Apply.Applied applied = apply.apply(committed, e.index(), record);
+        Speculation.Link known = speculated.takeFor(e, core.role() == Role.LEADER && core.term() == speculativeTerm);
+        Apply.Applied applied;
+        Txn txn;
+        if (known != null) {
+            applied = known.applied();
+            txn = known.txn();
+        } else {
+            TxnRecord record = decode(e);
+            applied = apply.apply(committed, e.index(), record);
+            txn = record.txn();
+        }
         committed = applied.state();
         changes.addAll(applied.changes());
-        if (record.txn() instanceof Txn.CloseSession cs) closedSessions.add(cs.sessionId());
-        trackSessions(record.txn());
+        if (txn instanceof Txn.CloseSession cs) closedSessions.add(cs.sessionId());
+        trackSessions(txn);
         List<Waiter<T>> ws = waiting.remove(e.index());
         if (ws != null) {
+            waiters -= ws.size();
             for (Waiter<T> w : ws) {
                 Outcome outcome;
                 if (w.term != e.term()) {
@@ -259,6 +320,10 @@ public final class Replica<T> {
                 completions.add(new Completion<>(w.token, outcome));
             }
         }
+    }
+
+    private static TxnRecord decode(Entry e) {
+        return e.isNoop() ? new TxnRecord(0, new Txn.Noop()) : TxnCodec.decode(e.data());
     }
 
     private void trackSessions(Txn txn) {
@@ -282,18 +347,20 @@ public final class Replica<T> {
         boolean leading = soft.role() == Role.LEADER;
         if (speculative != null && (!leading || soft.term() != speculativeTerm)) {
             speculative = null;
+            speculated.clear();
             sessions.reset(Map.of(), nowMs);
         }
         if (leading && speculative == null) {
-            TreeState s = committed;
-            for (Entry e : core.entries(committed.lastZxid() + 1, core.lastIndex())) {
-                TxnRecord record = e.isNoop() ? new TxnRecord(0, new Txn.Noop()) : TxnCodec.decode(e.data());
-                s = apply.apply(s, e.index(), record).state();
-            }
-            speculative = s;
+            speculative = committed;
             speculativeTerm = soft.term();
+            long from = committed.lastZxid() + 1;
+            List<Entry> inherited = core.entries(from, core.lastIndex());
+            if (inherited.size() != Math.max(0, core.lastIndex() - from + 1)) {
+                throw new IllegalStateException("entries " + from + " to " + core.lastIndex() + " are not applied but not all held");
+            }
+            for (Entry e : inherited) speculative = speculated.extend(speculative, e.index(), e.term(), e.data(), decode(e));
             Map<Long, Integer> timeouts = new HashMap<>();
-            for (SessionEntry se : s.sessions()) timeouts.put(se.id(), se.timeoutMs());
+            for (SessionEntry se : speculative.sessions()) timeouts.put(se.id(), se.timeoutMs());
             sessions.reset(timeouts, nowMs);
         }
     }
@@ -335,9 +402,17 @@ public final class Replica<T> {
     }
 
     public int pendingRequests() {
-        int n = 0;
-        for (List<Waiter<T>> ws : waiting.values()) n += ws.size();
-        return n;
+        return waiters;
+    }
+
+    /** Leader only: entries whose state is computed but not yet committed (0 when not leading). */
+    public int speculatedEntries() {
+        return speculated.size();
+    }
+
+    /** Bytes of applied log entries the core still holds in memory (bounded by {@code RaftConfig.appliedLogBytesMax}). */
+    public long heldAppliedLogBytes() {
+        return core.heldAppliedBytes();
     }
 
     /** Lets the core forget entries a durable snapshot now covers. */

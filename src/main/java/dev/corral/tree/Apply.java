@@ -12,8 +12,10 @@ import java.util.function.UnaryOperator;
  * <p>Transactions were validated by {@link Prep} against the same state, so applying one cannot fail;
  * if it would (a missing parent, say), the log and the tree disagree, which is a bug, and apply throws
  * {@link IllegalStateException} so that the node stops rather than serve a wrong tree.
+ *
+ * <p>Not final only so that tests can observe every {@link #apply} (how often the replica applies an entry).
  */
-public final class Apply {
+public class Apply {
     private final AclTable acls;
 
     public Apply(AclTable acls) {
@@ -77,13 +79,13 @@ public final class Apply {
         String path = c.path();
         String parentPath = Paths.parent(path);
         String name = Paths.name(path);
-        Znode child = Znode.created(name, c.data(), acls.intern(c.acl()), zxid, time, c.ephemeralOwner());
+        Znode child = Znode.created(c.data(), acls.intern(c.acl()), zxid, time, c.ephemeralOwner());
         Znode[] parentAfter = new Znode[1];
         Znode newRoot = update(s.root, parentPath, parent -> {
             if (parent.child(name) != null) {
                 throw new IllegalStateException("create of existing " + path + " at zxid " + zxid);
             }
-            return parentAfter[0] = parent.withChildAdded(child, zxid);
+            return parentAfter[0] = parent.withChildAdded(name, child, zxid);
         });
         PersistentMap<Long, SessionEntry> sessions = s.sessions;
         PersistentMap<String, Boolean> containers = s.containers;
@@ -101,8 +103,8 @@ public final class Apply {
             }
             case PERSISTENT -> { }
         }
-        changes.add(new TreeChange(TreeChange.EventType.NodeCreated, path, zxid, child.acl));
-        changes.add(new TreeChange(TreeChange.EventType.NodeChildrenChanged, parentPath, zxid, parentAfter[0].acl));
+        changes.add(new TreeChange(TreeChange.EventType.NodeCreated, path, zxid, child.acl()));
+        changes.add(new TreeChange(TreeChange.EventType.NodeChildrenChanged, parentPath, zxid, parentAfter[0].acl()));
         TreeState next = s.with(newRoot, sessions, containers, ttls, s.nodeCount + 1, s.dataBytes + c.data().length);
         return new Step(next, new OpResult.Created(path, child.stat()));
     }
@@ -124,29 +126,29 @@ public final class Apply {
         PersistentMap<Long, SessionEntry> sessions = s.sessions;
         PersistentMap<String, Boolean> containers = s.containers;
         PersistentMap<String, Boolean> ttls = s.ttls;
-        switch (NodeKind.of(node.ephemeralOwner)) {
+        switch (NodeKind.of(node.ephemeralOwner())) {
             case CONTAINER -> containers = containers.without(path);
             case TTL -> ttls = ttls.without(path);
             case EPHEMERAL -> {
-                SessionEntry owner = sessions.get(node.ephemeralOwner);
+                SessionEntry owner = sessions.get(node.ephemeralOwner());
                 if (owner != null) sessions = sessions.with(owner.id(), owner.withoutEphemeral(path));
             }
             case PERSISTENT -> { }
         }
-        changes.add(new TreeChange(TreeChange.EventType.NodeDeleted, path, zxid, node.acl));
-        changes.add(new TreeChange(TreeChange.EventType.NodeChildrenChanged, parentPath, zxid, parentAfter[0].acl));
-        return s.with(newRoot, sessions, containers, ttls, s.nodeCount - 1, s.dataBytes - node.data.length);
+        changes.add(new TreeChange(TreeChange.EventType.NodeDeleted, path, zxid, node.acl()));
+        changes.add(new TreeChange(TreeChange.EventType.NodeChildrenChanged, parentPath, zxid, parentAfter[0].acl()));
+        return s.with(newRoot, sessions, containers, ttls, s.nodeCount - 1, s.dataBytes - node.data().length);
     }
 
     private Step setData(TreeState s, long zxid, long time, Txn.SetData d, List<TreeChange> changes) {
         Znode[] updated = new Znode[1];
         long[] oldLength = new long[1];
         Znode newRoot = update(s.root, d.path(), node -> {
-            oldLength[0] = node.data.length;
+            oldLength[0] = node.data().length;
             updated[0] = node.withData(d.data(), d.version(), zxid, time);
             return updated[0];
         });
-        changes.add(new TreeChange(TreeChange.EventType.NodeDataChanged, d.path(), zxid, updated[0].acl));
+        changes.add(new TreeChange(TreeChange.EventType.NodeDataChanged, d.path(), zxid, updated[0].acl()));
         TreeState next = s.with(newRoot, s.sessions, s.containers, s.ttls, s.nodeCount,
                 s.dataBytes - oldLength[0] + d.data().length);
         return new Step(next, new OpResult.DataSet(d.path(), updated[0].stat()));
@@ -183,6 +185,6 @@ public final class Apply {
         if (child == null) {
             throw new IllegalStateException("no znode at " + path + " (missing " + segments[depth] + ")");
         }
-        return node.withChild(updateAt(child, segments, depth + 1, fn, path));
+        return node.withChild(segments[depth], updateAt(child, segments, depth + 1, fn, path));
     }
 }

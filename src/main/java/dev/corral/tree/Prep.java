@@ -145,15 +145,15 @@ public final class Prep {
         String parentPath = lastSlash == 0 ? "/" : base.substring(0, lastSlash);
         Znode parent = s.find(parentPath);
         if (parent == null) throw new Reject(ErrorCode.NO_NODE, base, "parent " + parentPath + " does not exist");
-        if (!AclCheck.permits(parent.acl, Acl.CREATE, caller.ids())) {
+        if (!AclCheck.permits(parent.acl(), Acl.CREATE, caller.ids())) {
             throw new Reject(ErrorCode.NO_AUTH, base, "no CREATE permission on " + parentPath);
         }
-        String path = mode.sequential ? base + String.format(Locale.ROOT, "%010d", parent.cversion) : base;
+        String path = mode.sequential ? base + String.format(Locale.ROOT, "%010d", parent.cversion()) : base;
         if (path.equals("/")) throw new Reject(ErrorCode.NODE_EXISTS, path, "the root always exists");
         reason = Paths.invalidReason(path);
         if (reason != null) throw new Reject(ErrorCode.BAD_ARGUMENTS, path, "invalid path: " + reason);
         if (parent.child(Paths.name(path)) != null) throw new Reject(ErrorCode.NODE_EXISTS, path, "node exists");
-        if (NodeKind.of(parent.ephemeralOwner) == NodeKind.EPHEMERAL) {
+        if (NodeKind.of(parent.ephemeralOwner()) == NodeKind.EPHEMERAL) {
             throw new Reject(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS, path, "ephemeral " + parentPath + " cannot have children");
         }
         long owner = switch (mode) {
@@ -173,12 +173,12 @@ public final class Prep {
         String parentPath = Paths.parent(path);
         Znode parent = s.find(parentPath);
         if (parent == null) throw new Reject(ErrorCode.NO_NODE, path, "node does not exist");
-        if (!AclCheck.permits(parent.acl, Acl.DELETE, caller.ids())) {
+        if (!AclCheck.permits(parent.acl(), Acl.DELETE, caller.ids())) {
             throw new Reject(ErrorCode.NO_AUTH, path, "no DELETE permission on " + parentPath);
         }
         Znode node = parent.child(Paths.name(path));
         if (node == null) throw new Reject(ErrorCode.NO_NODE, path, "node does not exist");
-        checkVersion(path, node.version, d.version());
+        checkVersion(path, node.version(), d.version());
         if (node.numChildren() > 0) throw new Reject(ErrorCode.NOT_EMPTY, path, "node has " + node.numChildren() + " children");
         return new Txn.Delete(path);
     }
@@ -190,9 +190,9 @@ public final class Prep {
         checkVersionArgument(path, d.version());
         checkSession(s, caller, path);
         Znode node = existing(s, path);
-        if (!AclCheck.permits(node.acl, Acl.WRITE, caller.ids())) throw new Reject(ErrorCode.NO_AUTH, path, "no WRITE permission");
-        checkVersion(path, node.version, d.version());
-        return new Txn.SetData(path, data, node.version + 1);
+        if (!AclCheck.permits(node.acl(), Acl.WRITE, caller.ids())) throw new Reject(ErrorCode.NO_AUTH, path, "no WRITE permission");
+        checkVersion(path, node.version(), d.version());
+        return new Txn.SetData(path, data, node.version() + 1);
     }
 
     private Txn setAcl(TreeState s, Op.SetAcl a, Caller caller) {
@@ -202,9 +202,9 @@ public final class Prep {
         List<Acl> acl = AclCheck.fixup(a.acl(), caller.ids());
         if (acl == null) throw new Reject(ErrorCode.INVALID_ACL, path, "invalid ACL");
         Znode node = existing(s, path);
-        if (!AclCheck.permits(node.acl, Acl.ADMIN, caller.ids())) throw new Reject(ErrorCode.NO_AUTH, path, "no ADMIN permission");
-        checkVersion(path, node.aversion, a.aversion());
-        return new Txn.SetAcl(path, acl, node.aversion + 1);
+        if (!AclCheck.permits(node.acl(), Acl.ADMIN, caller.ids())) throw new Reject(ErrorCode.NO_AUTH, path, "no ADMIN permission");
+        checkVersion(path, node.aversion(), a.aversion());
+        return new Txn.SetAcl(path, acl, node.aversion() + 1);
     }
 
     private Txn check(TreeState s, Op.Check c, Caller caller) {
@@ -212,8 +212,8 @@ public final class Prep {
         checkVersionArgument(path, c.version());
         checkSession(s, caller, path);
         Znode node = existing(s, path);
-        if (!AclCheck.permits(node.acl, Acl.READ, caller.ids())) throw new Reject(ErrorCode.NO_AUTH, path, "no READ permission");
-        checkVersion(path, node.version, c.version());
+        if (!AclCheck.permits(node.acl(), Acl.READ, caller.ids())) throw new Reject(ErrorCode.NO_AUTH, path, "no READ permission");
+        checkVersion(path, node.version(), c.version());
         return new Txn.Check(path);
     }
 
@@ -237,9 +237,9 @@ public final class Prep {
         Znode node = s.find(r.path());
         if (node == null) throw new Reject(ErrorCode.NO_NODE, r.path(), "node does not exist");
         if (node.numChildren() > 0) throw new Reject(ErrorCode.NOT_EMPTY, r.path(), "node has children");
-        boolean due = switch (NodeKind.of(node.ephemeralOwner)) {
-            case CONTAINER -> node.cversion > 0;
-            case TTL -> nowMs - node.mtime > NodeKind.ttlMs(node.ephemeralOwner);
+        boolean due = switch (NodeKind.of(node.ephemeralOwner())) {
+            case CONTAINER -> node.cversion() > 0;
+            case TTL -> nowMs - node.mtime() > NodeKind.ttlMs(node.ephemeralOwner());
             case PERSISTENT, EPHEMERAL -> false;
         };
         if (!due) throw new Reject(ErrorCode.BAD_VERSION, r.path(), "node is not due for removal");

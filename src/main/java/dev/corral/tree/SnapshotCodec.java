@@ -96,39 +96,44 @@ public final class SnapshotCodec {
         stack.push(root);
         while (!stack.isEmpty()) {
             Znode n = stack.pop();
-            if (seen.put(n.acl, Boolean.TRUE) == null && !index.containsKey(n.acl)) {
-                index.put(n.acl, lists.size());
-                lists.add(n.acl);
+            if (seen.put(n.acl(), Boolean.TRUE) == null && !index.containsKey(n.acl())) {
+                index.put(n.acl(), lists.size());
+                lists.add(n.acl());
             }
-            n.children.forEach((k, child) -> stack.push(child));
+            n.children().forEach((k, child) -> stack.push(child));
         }
     }
 
     private static long writeNodes(DataOutputStream out, Znode root, Map<List<Acl>, Integer> aclIndex) throws IOException {
         long count = 0;
+        // A znode's name is its key in its parent's map, so names travel beside the znodes on a second stack.
         ArrayDeque<Znode> stack = new ArrayDeque<>();
-        BiConsumer<String, Znode> push = (name, child) -> stack.push(child);
-        stack.push(root);
+        ArrayDeque<String> names = new ArrayDeque<>();
+        BiConsumer<String, Znode> push = (name, child) -> {
+            names.push(name);
+            stack.push(child);
+        };
+        push.accept("", root);
         while (!stack.isEmpty()) {
             Znode n = stack.pop();
-            writeStr(out, n.name);
-            out.writeInt(aclIndex.get(n.acl));
-            out.writeInt(n.data.length);
-            out.write(n.data);
-            out.writeLong(n.czxid);
-            out.writeLong(n.mzxid);
-            out.writeLong(n.pzxid);
-            out.writeLong(n.ctime);
-            out.writeLong(n.mtime);
-            out.writeLong(n.ephemeralOwner);
-            out.writeInt(n.version);
-            out.writeInt(n.cversion);
-            out.writeInt(n.aversion);
-            out.writeInt(n.children.size());
+            writeStr(out, names.pop());
+            out.writeInt(aclIndex.get(n.acl()));
+            out.writeInt(n.data().length);
+            out.write(n.data());
+            out.writeLong(n.czxid());
+            out.writeLong(n.mzxid());
+            out.writeLong(n.pzxid());
+            out.writeLong(n.ctime());
+            out.writeLong(n.mtime());
+            out.writeLong(n.ephemeralOwner());
+            out.writeInt(n.version());
+            out.writeInt(n.cversion());
+            out.writeInt(n.aversion());
+            out.writeInt(n.numChildren());
             count++;
             // Children go out in reverse iteration order, which depends only on their names; pushing them
             // straight from the map allocates nothing per znode, so a snapshot of a large tree makes little garbage.
-            n.children.forEach(push);
+            n.children().forEach(push);
         }
         return count;
     }
@@ -240,7 +245,7 @@ public final class SnapshotCodec {
         }
 
         Znode build() {
-            return new Znode(name, data, acl, PersistentMap.ofEntries(childNames, children, filled),
+            return Znode.of(data, acl, PersistentMap.ofEntries(childNames, children, filled),
                     czxid, mzxid, pzxid, ctime, mtime, owner, version, cversion, aversion);
         }
     }
@@ -289,7 +294,7 @@ public final class SnapshotCodec {
                         parent.childNames = java.util.Arrays.copyOf(parent.childNames, grown);
                         parent.children = java.util.Arrays.copyOf(parent.children, grown);
                     }
-                    parent.childNames[parent.filled] = built.name;
+                    parent.childNames[parent.filled] = done.name;
                     parent.children[parent.filled] = built;
                     parent.filled++;
                 }

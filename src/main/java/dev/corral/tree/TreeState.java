@@ -39,11 +39,11 @@ public final class TreeState {
 
     /** The tree every node starts from: the root, {@code /zookeeper}, its {@code quota} and {@code config}. */
     public static TreeState initial() {
-        Znode config = new Znode("config", Znode.NO_DATA, Acl.READ_ONLY, PersistentMap.empty(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        Znode quota = new Znode("quota", Znode.NO_DATA, Acl.OPEN, PersistentMap.empty(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        Znode zookeeper = new Znode("zookeeper", Znode.NO_DATA, Acl.OPEN,
+        Znode config = Znode.of(Znode.NO_DATA, Acl.READ_ONLY, PersistentMap.empty(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Znode quota = Znode.of(Znode.NO_DATA, Acl.OPEN, PersistentMap.empty(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Znode zookeeper = Znode.of(Znode.NO_DATA, Acl.OPEN,
                 PersistentMap.<String, Znode>empty().with("quota", quota).with("config", config), 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        Znode root = new Znode("", Znode.NO_DATA, Acl.OPEN, PersistentMap.<String, Znode>empty().with("zookeeper", zookeeper),
+        Znode root = Znode.of(Znode.NO_DATA, Acl.OPEN, PersistentMap.<String, Znode>empty().with("zookeeper", zookeeper),
                 0, 0, 0, 0, 0, 0, 0, 0, 0);
         return new TreeState(root, PersistentMap.empty(), PersistentMap.empty(), PersistentMap.empty(), 0, 4, 0);
     }

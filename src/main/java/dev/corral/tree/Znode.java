@@ -7,53 +7,41 @@ import java.util.List;
  * One znode, immutable. A change produces a new znode (and new ancestors up to the root) that shares every
  * untouched part with the old one; readers holding an old root keep a consistent view.
  *
- * <p>Kept small on purpose (about 88 bytes plus its name, data and its slot in the parent's children map),
- * because a tree of a million znodes lives on the heap: {@code dataLength} and {@code numChildren} are derived,
- * not stored; ACL lists are interned and shared.
+ * <p>Kept small on purpose, because a tree of a million znodes lives on the heap. A znode does not hold its
+ * name: that is its key in the parent's children map. {@code dataLength} and {@code numChildren} are derived,
+ * not stored; ACL lists are interned and shared. Most znodes are created and never changed (and are leaves):
+ * their whole Stat follows from their creation's zxid and time, so they are a {@link Pristine}, 40 bytes on
+ * a 64-bit JVM with compressed pointers, against 88 for a {@link Full} znode that stores every Stat field.
+ * {@link #of} picks the form, so equal znodes always have the same one.
  */
-public final class Znode {
+public abstract sealed class Znode permits Znode.Pristine, Znode.Full {
     static final byte[] NO_DATA = new byte[0];
 
-    final String name;
-    final byte[] data;
-    final List<Acl> acl;
-    final PersistentMap<String, Znode> children;
-    final long czxid;
-    final long mzxid;
-    final long pzxid;
-    final long ctime;
-    final long mtime;
-    /** 0 (persistent), a session id (ephemeral), or ZooKeeper's container or TTL encoding; see {@link NodeKind}. */
-    final long ephemeralOwner;
-    final int version;
-    final int cversion;
-    final int aversion;
+    private final byte[] data;
+    private final List<Acl> acl;
+    private final long czxid;
+    private final long ctime;
 
-    Znode(String name, byte[] data, List<Acl> acl, PersistentMap<String, Znode> children,
-            long czxid, long mzxid, long pzxid, long ctime, long mtime, long ephemeralOwner,
-            int version, int cversion, int aversion) {
-        this.name = name;
+    private Znode(byte[] data, List<Acl> acl, long czxid, long ctime) {
         this.data = data;
         this.acl = acl;
-        this.children = children;
         this.czxid = czxid;
-        this.mzxid = mzxid;
-        this.pzxid = pzxid;
         this.ctime = ctime;
-        this.mtime = mtime;
-        this.ephemeralOwner = ephemeralOwner;
-        this.version = version;
-        this.cversion = cversion;
-        this.aversion = aversion;
+    }
+
+    /** The znode with these fields, in its smallest form. */
+    static Znode of(byte[] data, List<Acl> acl, PersistentMap<String, Znode> children, long czxid, long mzxid, long pzxid,
+            long ctime, long mtime, long ephemeralOwner, int version, int cversion, int aversion) {
+        if (children.isEmpty() && mzxid == czxid && pzxid == czxid && mtime == ctime && ephemeralOwner == 0 && version == 0
+                && cversion == 0 && aversion == 0) {
+            return new Pristine(data, acl, czxid, ctime);
+        }
+        return new Full(data, acl, children, czxid, mzxid, pzxid, ctime, mtime, ephemeralOwner, version, cversion, aversion);
     }
 
     /** A freshly created znode, as ZooKeeper's {@code DataTree.createStat} makes it. */
-    static Znode created(String name, byte[] data, List<Acl> acl, long zxid, long time, long ephemeralOwner) {
-        return new Znode(name, data, acl, PersistentMap.empty(), zxid, zxid, zxid, time, time, ephemeralOwner, 0, 0, 0);
-    }
-
-    public String name() {
-        return name;
+    static Znode created(byte[] data, List<Acl> acl, long zxid, long time, long ephemeralOwner) {
+        return of(data, acl, PersistentMap.empty(), zxid, zxid, zxid, time, time, ephemeralOwner, 0, 0, 0);
     }
 
     /** The znode's data. The array is shared and must not be modified. */
@@ -65,74 +53,185 @@ public final class Znode {
         return acl;
     }
 
-    public long ephemeralOwner() {
-        return ephemeralOwner;
+    public long czxid() {
+        return czxid;
     }
 
-    public int version() {
-        return version;
+    public long ctime() {
+        return ctime;
     }
 
-    public int cversion() {
-        return cversion;
-    }
+    public abstract long mzxid();
 
-    public int aversion() {
-        return aversion;
-    }
+    public abstract long pzxid();
 
-    public long mtime() {
-        return mtime;
-    }
+    public abstract long mtime();
 
-    public long mzxid() {
-        return mzxid;
-    }
+    /** 0 (persistent), a session id (ephemeral), or ZooKeeper's container or TTL encoding; see {@link NodeKind}. */
+    public abstract long ephemeralOwner();
+
+    public abstract int version();
+
+    public abstract int cversion();
+
+    public abstract int aversion();
+
+    abstract PersistentMap<String, Znode> children();
 
     public int numChildren() {
-        return children.size();
+        return children().size();
     }
 
     public Znode child(String name) {
-        return children.get(name);
+        return children().get(name);
     }
 
     public List<String> childNames() {
-        return children.keys();
+        return children().keys();
     }
 
     public Stat stat() {
-        return new Stat(czxid, mzxid, pzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner,
-                data.length, children.size());
+        return new Stat(czxid, mzxid(), pzxid(), ctime, mtime(), version(), cversion(), aversion(), ephemeralOwner(),
+                data.length, numChildren());
     }
 
-    Znode withChild(Znode child) {
-        return withChildren(children.with(child.name, child));
+    Znode withChild(String name, Znode child) {
+        return withChildren(children().with(name, child));
     }
 
     Znode withChildren(PersistentMap<String, Znode> newChildren) {
-        return new Znode(name, data, acl, newChildren, czxid, mzxid, pzxid, ctime, mtime, ephemeralOwner,
-                version, cversion, aversion);
+        return of(data, acl, newChildren, czxid, mzxid(), pzxid(), ctime, mtime(), ephemeralOwner(), version(), cversion(), aversion());
     }
 
-    Znode withChildAdded(Znode child, long zxid) {
-        return new Znode(name, data, acl, children.with(child.name, child), czxid, mzxid, zxid, ctime, mtime,
-                ephemeralOwner, version, cversion + 1, aversion);
+    Znode withChildAdded(String name, Znode child, long zxid) {
+        return of(data, acl, children().with(name, child), czxid, mzxid(), zxid, ctime, mtime(), ephemeralOwner(), version(),
+                cversion() + 1, aversion());
     }
 
     Znode withChildRemoved(String childName, long zxid) {
         // ZooKeeper moves pzxid forward on delete but leaves cversion alone (DataTree.deleteNode).
-        return new Znode(name, data, acl, children.without(childName), czxid, mzxid, Math.max(pzxid, zxid), ctime,
-                mtime, ephemeralOwner, version, cversion, aversion);
+        return of(data, acl, children().without(childName), czxid, mzxid(), Math.max(pzxid(), zxid), ctime, mtime(),
+                ephemeralOwner(), version(), cversion(), aversion());
     }
 
     Znode withData(byte[] newData, int newVersion, long zxid, long time) {
-        return new Znode(name, newData, acl, children, czxid, zxid, pzxid, ctime, time, ephemeralOwner,
-                newVersion, cversion, aversion);
+        return of(newData, acl, children(), czxid, zxid, pzxid(), ctime, time, ephemeralOwner(), newVersion, cversion(), aversion());
     }
 
     Znode withAcl(List<Acl> newAcl, int newAversion) {
-        return new Znode(name, data, newAcl, children, czxid, mzxid, pzxid, ctime, mtime, ephemeralOwner,
-                version, cversion, newAversion);
+        return of(data, newAcl, children(), czxid, mzxid(), pzxid(), ctime, mtime(), ephemeralOwner(), version(), cversion(),
+                newAversion);
+    }
+
+    /** A persistent znode as it was created and never changed since: no children, every version 0. */
+    static final class Pristine extends Znode {
+        private Pristine(byte[] data, List<Acl> acl, long czxid, long ctime) {
+            super(data, acl, czxid, ctime);
+        }
+
+        @Override
+        public long mzxid() {
+            return czxid();
+        }
+
+        @Override
+        public long pzxid() {
+            return czxid();
+        }
+
+        @Override
+        public long mtime() {
+            return ctime();
+        }
+
+        @Override
+        public long ephemeralOwner() {
+            return 0;
+        }
+
+        @Override
+        public int version() {
+            return 0;
+        }
+
+        @Override
+        public int cversion() {
+            return 0;
+        }
+
+        @Override
+        public int aversion() {
+            return 0;
+        }
+
+        @Override
+        PersistentMap<String, Znode> children() {
+            return PersistentMap.empty();
+        }
+    }
+
+    /** Any other znode, with every Stat field stored. */
+    static final class Full extends Znode {
+        private final PersistentMap<String, Znode> children;
+        private final long mzxid;
+        private final long pzxid;
+        private final long mtime;
+        private final long ephemeralOwner;
+        private final int version;
+        private final int cversion;
+        private final int aversion;
+
+        private Full(byte[] data, List<Acl> acl, PersistentMap<String, Znode> children, long czxid, long mzxid, long pzxid,
+                long ctime, long mtime, long ephemeralOwner, int version, int cversion, int aversion) {
+            super(data, acl, czxid, ctime);
+            this.children = children;
+            this.mzxid = mzxid;
+            this.pzxid = pzxid;
+            this.mtime = mtime;
+            this.ephemeralOwner = ephemeralOwner;
+            this.version = version;
+            this.cversion = cversion;
+            this.aversion = aversion;
+        }
+
+        @Override
+        public long mzxid() {
+            return mzxid;
+        }
+
+        @Override
+        public long pzxid() {
+            return pzxid;
+        }
+
+        @Override
+        public long mtime() {
+            return mtime;
+        }
+
+        @Override
+        public long ephemeralOwner() {
+            return ephemeralOwner;
+        }
+
+        @Override
+        public int version() {
+            return version;
+        }
+
+        @Override
+        public int cversion() {
+            return cversion;
+        }
+
+        @Override
+        public int aversion() {
+            return aversion;
+        }
+
+        @Override
+        PersistentMap<String, Znode> children() {
+            return children;
+        }
     }
 }

@@ -42,9 +42,9 @@ class StorageOutageTest {
     private NodeDriver node;
 
     private NodeDriver start() {
-        RaftConfig raft = new RaftConfig(1, Set.of(1), 10, 1, 512, 1 << 20, 64L << 20);
+        RaftConfig raft = new RaftConfig(1, Set.of(1), 10, 1, 512, 1 << 20, 64L << 20, RaftConfig.APPLIED_LOG_BYTES_DEFAULT);
         NodeDriver.Settings settings = new NodeDriver.Settings(raft, 10, new Prep.Limits(1 << 20, 4000, 40000), 100, 1_000_000,
-                1L << 30, 10_000, 2, 1000, 10_000, 1000, 10_000);
+                1L << 30, 10_000, 2, 1000, 10_000, 1000, 10_000, 10_000);
         node = new NodeDriver(settings, storage.open(), storage, NodeMetrics.NONE, System::currentTimeMillis, fatal::add);
         node.start();
         await("the node is ready", () -> node.status().isReady());

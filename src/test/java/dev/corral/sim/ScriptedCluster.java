@@ -40,8 +40,8 @@ final class ScriptedCluster {
             SplittableRandom ids = rng.split();
             Prep prep = new Prep(new Prep.Limits(1 << 20, 200, 10_000), apply, ids::nextLong,
                     () -> new dev.corral.txn.SessionSecret(ids.nextLong() | 1, ids.nextLong()));
-            RaftConfig config = new RaftConfig(i, voters, 10, 1, 64, 1 << 20, 64L << 20);
-            replicas.put(i, new Replica<>(config, rng.split(), prep, apply, new Replica.Settings(prep.limits(), 10),
+            RaftConfig config = new RaftConfig(i, voters, 10, 1, 64, 1 << 20, 64L << 20, RaftConfig.APPLIED_LOG_BYTES_DEFAULT);
+            replicas.put(i, new Replica<>(config, rng.split(), prep, apply, new Replica.Settings(prep.limits(), 10, Replica.PENDING_REQUESTS_DEFAULT),
                     TreeState.initial(), 0, HardState.EMPTY, List.of()));
         }
     }

@@ -1,6 +1,7 @@
 package dev.corral.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,5 +98,50 @@ class SimScriptedTest {
         boolean resent = c.inFlight.stream().anyMatch(m -> m.to() == 2 && m instanceof Message.Append ap
                 && ap.prevIndex() == matched && !ap.entries().isEmpty());
         assertTrue(resent, "after the rejection, the leader did not resend from index " + (matched + 1) + ": " + c.inFlight);
+    }
+
+    /**
+     * A leader keeps the state it computed for each proposal and takes it as the committed state when that entry
+     * commits. Deposed, it may still use those states for its entries that survive (a later leader commits them),
+     * but never for an index where a later leader's entry replaced its own.
+     */
+    @Test
+    void aDeposedLeaderUsesItsStatesOnlyForItsEntriesThatSurvive() {
+        ScriptedCluster c = new ScriptedCluster(3);
+        c.tickUntil(1, Role.PRE_CANDIDATE);
+        c.exchange(m -> true);
+        c.exchange(m -> true);
+        // /b reaches node 2 (its acknowledgement is lost); /x never leaves node 1.
+        c.node(1).submit(create("/b"), Caller.ANONYMOUS, c.now(), "b");
+        c.process(1);
+        c.deliver(m -> m.from() == 1 && m.to() == 2);
+        c.process(2);
+        c.drop(m -> true);
+        c.node(1).submit(create("/x"), Caller.ANONYMOUS, c.now(), "x");
+        c.process(1);
+        c.drop(m -> true);
+        // Node 2, whose log holds /b, takes over with node 3 and commits /b, then /c where node 1 has /x.
+        c.tickQuietly(3, 10);
+        c.tickUntil(2, Role.PRE_CANDIDATE);
+        c.drop(ScriptedCluster.to(1));
+        c.exchange(ScriptedCluster.between(Set.of(2, 3)));
+        assertEquals(Role.LEADER, c.node(2).softState().role());
+        c.node(2).submit(create("/c"), Caller.ANONYMOUS, c.now(), "c");
+        c.process(2);
+        c.exchange(ScriptedCluster.between(Set.of(2, 3)));
+        assertNotNull(c.node(2).committed().find("/c"));
+        // Node 1 hears from node 2 and catches up.
+        for (int i = 0; i < 5; i++) {
+            c.node(2).tick(c.now() + 10 * (i + 1));
+            c.process(2);
+            c.exchange(m -> true);
+        }
+        assertEquals(c.node(2).committed().lastZxid(), c.node(1).committed().lastZxid());
+        assertNotNull(c.node(1).committed().find("/b"));
+        assertNotNull(c.node(1).committed().find("/c"), "node 1 applied the entry that replaced its proposal");
+        assertNull(c.node(1).committed().find("/x"), "node 1 kept the state it computed for its lost proposal");
+        assertTrue(c.outcomes.get("b") instanceof Outcome.Done, "the surviving proposal's request: " + c.outcomes.get("b"));
+        assertTrue(c.outcomes.get("x") instanceof Outcome.Lost, "the lost proposal's request: " + c.outcomes.get("x"));
+        assertEquals(TreeDigest.of(c.node(2).committed()), TreeDigest.of(c.node(1).committed()));
     }
 }

@@ -67,6 +67,13 @@ final class Simulation implements SimNode.Env {
     private long snapshotsTaken;
     private long snapshotsInstalled;
 
+    /**
+     * Budgets for applied entries held in memory: none (every applied payload forgotten at once), a few entries,
+     * some hundred, and the production default.
+     */
+    private static final long[] APPLIED_LOG_BUDGETS = {0, 300, 4096, RaftConfig.APPLIED_LOG_BYTES_DEFAULT};
+    private final long appliedLogBytes;
+
     Simulation(SimOptions.Scenario scenario, long seed) {
         this(scenario, seed, SimNode.Sabotage.NONE);
     }
@@ -80,11 +87,13 @@ final class Simulation implements SimNode.Env {
         Set<Integer> voters = new TreeSet<>();
         for (int i = 1; i <= n; i++) voters.add(i);
         Prep.Limits limits = new Prep.Limits(options.dataBytesMax(), 200, 10_000);
-        Replica.Settings settings = new Replica.Settings(limits, 10);
+        Replica.Settings settings = new Replica.Settings(limits, 10, Replica.PENDING_REQUESTS_DEFAULT);
         nodes = new SimNode[n + 1];
+        // Drawn from its own generator, so that the runs every other option describes stay as they were.
+        appliedLogBytes = APPLIED_LOG_BUDGETS[new SplittableRandom(~seed).nextInt(APPLIED_LOG_BUDGETS.length)];
         for (int i = 1; i <= n; i++) {
             RaftConfig config = new RaftConfig(i, voters, options.electionTicks(), options.heartbeatTicks(),
-                    options.maxEntriesPerAppend(), options.maxBytesPerAppend(), options.maxUncommittedBytes());
+                    options.maxEntriesPerAppend(), options.maxBytesPerAppend(), options.maxUncommittedBytes(), appliedLogBytes);
             nodes[i] = new SimNode(i, config, settings, options.snapshotChunkBytes(), n == 1 ? 0 : rng.nextInt(50),
                     sabotage, this);
         }
@@ -439,9 +448,9 @@ final class Simulation implements SimNode.Env {
 
     String summary() {
         return String.format(java.util.Locale.ROOT,
-                "%s seed %d: %d steps, %d ms simulated, committed %d entries; requests %d (done %d, refused %d, unavailable %d, lost %d, unknown %d); "
+                "%s seed %d (applied log budget %d bytes): %d steps, %d ms simulated, committed %d entries; requests %d (done %d, refused %d, unavailable %d, lost %d, unknown %d); "
                         + "leaders %d; crashes %d (torn %d, tails cut %d); partitions %d; snapshots taken %d, installed %d; tree checks %d; messages sent %d (lost %d, cut %d, duplicated %d)",
-                options.scenario(), seed, steps, now, invariants.reference.lastIndex(), workload.submitted, workload.done, workload.refused,
+                options.scenario(), seed, appliedLogBytes, steps, now, invariants.reference.lastIndex(), workload.submitted, workload.done, workload.refused,
                 workload.unavailable, workload.lost, workload.unknown, invariants.leaders(), crashes, tornCrashes, tailsCut, partitions, snapshotsTaken, snapshotsInstalled,
                 invariants.treeChecks, network.sent, network.lost, network.cut, network.duplicated);
     }

@@ -115,6 +115,15 @@ class SnapshotCodecTest {
         assertEquals(sorted(original.ttlPaths()), sorted(loaded.ttlPaths()));
         assertEquals(sorted(original.root().childNames()), sorted(loaded.root().childNames()));
         assertArrayEquals(bytes, write(loaded), "writing the loaded state gives the same bytes");
+        assertTrue(sameForms(original.root(), loaded.root(), "/") > 1000, "a loaded znode is as small as the one written");
+    }
+
+    /** Checks that every znode of {@code b} has the form of its twin in {@code a}; returns how many are pristine. */
+    private static int sameForms(Znode a, Znode b, String path) {
+        assertEquals(a.getClass(), b.getClass(), path);
+        int pristine = a instanceof Znode.Pristine ? 1 : 0;
+        for (String name : a.childNames()) pristine += sameForms(a.child(name), b.child(name), Paths.child(path, name));
+        return pristine;
     }
 
     @Test

@@ -147,9 +147,9 @@ class TreeStatTest {
         TreeHarness h = new TreeHarness();
         h.created("/q");
         Znode q = h.state.find("/q");
-        Znode bumped = new Znode(q.name, q.data, q.acl, q.children, q.czxid, q.mzxid, q.pzxid, q.ctime, q.mtime,
-                q.ephemeralOwner, q.version, 1_234_567_890, q.aversion);
-        h.state = h.state.with(h.state.root.withChild(bumped), h.state.sessions, h.state.containers, h.state.ttls,
+        Znode bumped = Znode.of(q.data(), q.acl(), q.children(), q.czxid(), q.mzxid(), q.pzxid(), q.ctime(), q.mtime(),
+                q.ephemeralOwner(), q.version(), 1_234_567_890, q.aversion());
+        h.state = h.state.with(h.state.root.withChild("q", bumped), h.state.sessions, h.state.containers, h.state.ttls,
                 h.state.nodeCount, h.state.dataBytes);
         OpResult.Created r = (OpResult.Created) h.ok(create("/q/n", new byte[0], null, CreateMode.PERSISTENT_SEQUENTIAL, -1));
         assertEquals("/q/n1234567890", r.path());
