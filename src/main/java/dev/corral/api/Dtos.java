@@ -1,5 +1,6 @@
 package dev.corral.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.corral.tree.Stat;
 import dev.corral.txn.Acl;
 import java.util.List;
@@ -40,7 +41,9 @@ final class Dtos {
 
     record Updated(String path, Stat stat) {}
 
-    record Children(String path, List<String> children, Stat stat) {}
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Children(String path, List<String> children, Stat stat,
+            @Schema(description = "Present when the answer is a page and more children follow: pass it as after") String next) {}
 
     record Exists(String path, boolean exists, Stat stat) {}
 

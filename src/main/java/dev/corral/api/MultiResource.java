@@ -8,6 +8,7 @@ import dev.corral.tree.Op;
 import dev.corral.tree.OpResult;
 import dev.corral.tree.TreeState;
 import dev.corral.tree.Znode;
+import dev.corral.txn.TxnLimits;
 import dev.corral.txn.Acl;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.Consumes;
@@ -38,7 +39,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "znodes")
 public class MultiResource extends ClientResource {
     private static final Set<String> MULTI_FIELDS = Set.of("ops", "session");
-    private static final int OPS_MAX = 10_000;
+    private static final int OPS_MAX = TxnLimits.MULTI_OPS_MAX;
+    /** A result's JSON beyond its path, data and names: op, code, the Stat's eleven fields, punctuation. */
+    private static final int RESULT_OVERHEAD_BYTES = 320;
 
 
     @POST
@@ -73,16 +76,20 @@ public class MultiResource extends ClientResource {
     @POST
     @Path("multi-read")
     @Consumes(MediaType.WILDCARD)
-    @NonBlocking
     @Operation(summary = "Read several znodes at once", description = "ops: get, children and exists, all answered from one"
-            + " consistent state. Each result is independent: a missing znode gives that op a NO_NODE result, not a failed request.")
+            + " consistent state. Each result is independent: a missing znode gives that op a NO_NODE result, not a failed request."
+            + " The whole answer is bounded (corral.limits.response-bytes); a request whose answer would be larger is refused.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dtos.MultiReadRequest.class)))
     @APIResponse(responseCode = "200", description = "One result per op, in order")
+    @APIResponse(responseCode = "400", description = "BAD_ARGUMENTS, also when the answer would exceed corral.limits.response-bytes")
     public Response multiRead(byte[] body) {
+        // Not @NonBlocking: an answer of up to response-bytes is built and encoded here, off the event loop.
         JsonBody b = JsonBody.parse(body, null, Set.of("ops"));
         List<ObjectNode> nodes = opNodes(b);
         var caller = callers.of(request, 0);
         TreeState state = Reads.state(corral);
+        long bytesMax = config.limits().responseBytes();
+        long bytes = 0;
         List<Map<String, Object>> results = new ArrayList<>();
         for (ObjectNode o : nodes) {
             JsonBody op = JsonBody.of(o, null, Set.of("op", "path"));
@@ -92,6 +99,13 @@ public class MultiResource extends ClientResource {
             r.put("op", kind);
             r.put("path", path);
             Znode node = state.find(path);
+            // Counted before the result is built, so that an oversized request stops before it costs its size.
+            bytes += RESULT_OVERHEAD_BYTES + path.length() + (node == null ? 0
+                    : "get".equals(kind) ? 4L * ((node.data().length + 2) / 3) : "children".equals(kind) ? Listings.nameBytes(node) : 0);
+            if (bytes > bytesMax) {
+                throw ApiException.badArguments("the answer to these " + nodes.size() + " reads would take more than " + bytesMax
+                        + " bytes (corral.limits.response-bytes); read fewer znodes per request", null);
+            }
             switch (kind == null ? "" : kind) {
                 case "exists" -> {
                     r.put("exists", node != null);

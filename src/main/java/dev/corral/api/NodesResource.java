@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
@@ -96,18 +97,22 @@ public class NodesResource extends ClientResource {
     @APIResponse(responseCode = "403", description = "NO_AUTH")
     @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, description = "The secret of the session the request names, if any")
     @APIResponse(responseCode = "401", description = "AUTH_FAILED: the named session's secret is missing or wrong")
-    public Response get(@PathParam("path") String raw,
+    public CompletionStage<Response> get(@PathParam("path") String raw,
             @Parameter(description = "List children instead of data") @QueryParam("children") boolean children,
             @Parameter(description = "Report existence; never 404") @QueryParam("exists") boolean exists,
             @Parameter(description = "Leave a one-shot watch (needs session)") @QueryParam("watch") boolean watch,
-            @Parameter(description = "Session id: counts as a heartbeat; required for watch") @QueryParam("session") String sessionParam) {
+            @Parameter(description = "Session id: counts as a heartbeat; required for watch") @QueryParam("session") String sessionParam,
+            @Parameter(description = "With children=true: at most this many names (a page); the answer's next is the"
+                    + " after of the next page") @QueryParam("limit") Integer limit,
+            @Parameter(description = "With children=true: only names after this one (sorted order)") @QueryParam("after") String after) {
         String path = znodePath(requestPath(request, NODES, raw));
         long session = Sessions.authorize(corral, request, sessionParam, path);
         if (watch && session == 0) throw ApiException.badArguments("watch=true needs a session", path);
         Caller caller = callers.of(request, session);
         if (session != 0) corral.touchSession(session);
         WatchKind kind = children ? WatchKind.CHILD : WatchKind.DATA;
-        return corral.watches().atomically(() -> {
+        if (!children && (limit != null || after != null)) throw ApiException.badArguments("limit and after page children=true", path);
+        return corral.watches().<CompletionStage<Response>>atomically(() -> {
             TreeState state = Reads.state(corral);
             if (watch && state.session(session) == null) {
                 throw new ApiException(ErrorCode.SESSION_EXPIRED, "session " + Sessions.format(session) + " has expired or does not exist", path);
@@ -115,7 +120,7 @@ public class NodesResource extends ClientResource {
             Znode node = state.find(path);
             if (exists) {
                 if (watch) Watches.add(corral, session, path, WatchKind.DATA, caller);
-                return ok(state, new Dtos.Exists(path, node != null, node == null ? null : node.stat()));
+                return CompletableFuture.completedFuture(ok(state, new Dtos.Exists(path, node != null, node == null ? null : node.stat())));
             }
             if (node == null) throw new ApiException(ErrorCode.NO_NODE, "node does not exist", path);
             if (!AclCheck.permits(node.acl(), Acl.READ, caller.ids())) {
@@ -123,11 +128,15 @@ public class NodesResource extends ClientResource {
             }
             if (watch) Watches.add(corral, session, path, kind, caller);
             if (children) {
-                List<String> names = node.childNames();
-                names.sort(null);
-                return ok(state, new Dtos.Children(path, names, node.stat()));
+                // The node is immutable: listing it outside the registry's lock, on another thread, sees the same state.
+                long bytesMax = config.limits().responseBytes();
+                return Listings.run(node, () -> {
+                    Listings.Page page = Listings.page(node, path, after, limit, bytesMax);
+                    return ok(state, new Dtos.Children(path, page.names(), node.stat(), page.next()));
+                });
             }
-            return ok(state, new Dtos.NodeData(path, Base64.getEncoder().encodeToString(node.data()), node.stat()));
+            return CompletableFuture.completedFuture(
+                    ok(state, new Dtos.NodeData(path, Base64.getEncoder().encodeToString(node.data()), node.stat())));
         });
     }
 

@@ -98,6 +98,14 @@ public interface CorralConfig {
         @Min(1)
         int watchedPaths();
 
+        /**
+         * Largest answer of a read that gathers many znodes (a multi-read, a children listing), estimated before it is
+         * built; a larger one is refused (children can be read in pages).
+         */
+        @WithDefault("16777216")
+        @Min(1048576)
+        long responseBytes();
+
         /** Sessions open at once that were opened from one client address through this node. */
         @WithDefault("1000")
         @Min(1)

@@ -226,7 +226,16 @@ public final class Replica<T> {
     }
 
     private void propose(TxnRecord record, T token) {
-        byte[] payload = TxnCodec.encode(record);
+        byte[] payload;
+        try {
+            payload = TxnCodec.encode(record);
+        } catch (IllegalArgumentException e) {
+            // Validation enforces every codec limit, so this is a bug in it; refusing keeps a record the node could not
+            // read back out of the log (which would stop it at every start) and leaves the state untouched.
+            if (token != null) completions.add(new Completion<>(token, new Outcome.Refused(ErrorCode.BAD_ARGUMENTS, null,
+                    "the request breaks a record limit: " + e.getMessage(), List.of(), -1)));
+            return;
+        }
         switch (core.propose(payload)) {
             case ProposeResult.Accepted a -> {
                 speculative = speculated.extend(speculative, a.index(), a.term(), payload, record);

@@ -6,7 +6,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * ZooKeeper's ACL rules: the {@code world}, {@code auth}, {@code digest} and {@code ip} schemes, permission
@@ -47,19 +49,20 @@ public final class AclCheck {
      */
     public static List<Acl> fixup(List<Acl> acl, List<AuthId> ids) {
         if (acl == null || acl.isEmpty()) return null;
-        List<Acl> result = new ArrayList<>(acl.size());
+        // Insertion-ordered and hashed: de-duplication stays linear in the client-sized list.
+        Set<Acl> result = new LinkedHashSet<>(acl.size() * 2);
         for (Acl a : acl) {
             if (a == null || a.perms() < 0 || a.perms() > Acl.ALL) return null;
             switch (a.scheme()) {
                 case "world" -> {
                     if (!a.id().equals("anyone")) return null;
-                    addOnce(result, a);
+                    result.add(a);
                 }
                 case "auth" -> {
                     boolean any = false;
                     for (AuthId id : ids) {
                         if (id.scheme().equals("digest")) {
-                            addOnce(result, new Acl(a.perms(), id.scheme(), id.id()));
+                            result.add(new Acl(a.perms(), id.scheme(), id.id()));
                             any = true;
                         }
                     }
@@ -67,11 +70,11 @@ public final class AclCheck {
                 }
                 case "digest" -> {
                     if (a.id().split(":").length != 2) return null;
-                    addOnce(result, a);
+                    result.add(a);
                 }
                 case "ip" -> {
                     if (!isValidIpExpression(a.id())) return null;
-                    addOnce(result, a);
+                    result.add(a);
                 }
                 default -> {
                     return null;
@@ -79,10 +82,6 @@ public final class AclCheck {
             }
         }
         return List.copyOf(result);
-    }
-
-    private static void addOnce(List<Acl> list, Acl a) {
-        if (!list.contains(a)) list.add(a);
     }
 
     /**

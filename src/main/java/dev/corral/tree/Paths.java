@@ -1,5 +1,7 @@
 package dev.corral.tree;
 
+import dev.corral.txn.TxnCodec;
+import dev.corral.txn.TxnLimits;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,19 +12,27 @@ public final class Paths {
     /**
      * Returns null if {@code path} is a valid znode path, else the reason it is not, following ZooKeeper's
      * {@code PathUtils.validatePath}: absolute, no empty segment, no trailing slash, no "." or ".." segment,
-     * no NUL, no control characters, no surrogates or private-use characters, no U+FFF0–U+FFFF.
+     * no NUL, no control characters, no surrogates or private-use characters, no U+FFF0–U+FFFF; and within
+     * Corral's bounds: at most {@link TxnLimits#PATH_BYTES_MAX} bytes of UTF-8 and {@link TxnLimits#PATH_DEPTH_MAX}
+     * segments.
      */
     public static String invalidReason(String path) {
         if (path == null) return "path must not be null";
         if (path.isEmpty()) return "path must not be empty";
         if (path.charAt(0) != '/') return "path must start with /";
+        // Every character is at least one byte: a path this long in characters is too long in bytes, known in O(1).
+        if (path.length() > TxnLimits.PATH_BYTES_MAX) return tooLong(path.length());
         if (path.length() == 1) return null;
         if (path.charAt(path.length() - 1) == '/') return "path must not end with /";
         char last = '/';
+        int depth = 1;
         for (int i = 1; i < path.length(); last = path.charAt(i), i++) {
             char c = path.charAt(i);
             if (c == 0) return "null character not allowed at " + i;
             if (c == '/' && last == '/') return "empty node name at " + i;
+            if (c == '/' && ++depth > TxnLimits.PATH_DEPTH_MAX) {
+                return "path is deeper than " + TxnLimits.PATH_DEPTH_MAX + " segments";
+            }
             if (c == '.' && last == '.') {
                 if (path.charAt(i - 2) == '/' && (i + 1 == path.length() || path.charAt(i + 1) == '/')) {
                     return "relative paths not allowed at " + i;
@@ -36,7 +46,12 @@ public final class Paths {
                 return "invalid character at " + i;
             }
         }
-        return null;
+        int bytes = TxnCodec.utf8Length(path);
+        return bytes > TxnLimits.PATH_BYTES_MAX ? tooLong(bytes) : null;
+    }
+
+    private static String tooLong(int bytes) {
+        return "path of at least " + bytes + " bytes is longer than the limit of " + TxnLimits.PATH_BYTES_MAX + " bytes";
     }
 
     public static boolean isValid(String path) {

@@ -3,6 +3,8 @@ package dev.corral.tree;
 import dev.corral.txn.Acl;
 import dev.corral.txn.SessionSecret;
 import dev.corral.txn.Txn;
+import dev.corral.txn.TxnCodec;
+import dev.corral.txn.TxnLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +19,22 @@ import java.util.function.Supplier;
  * <p>Pure: the time and the source of fresh session ids are passed in.
  */
 public final class Prep {
-    /** Bounds on what clients may ask for. */
-    public record Limits(int dataBytesMax, int sessionTimeoutMinMs, int sessionTimeoutMaxMs) {}
+    /**
+     * Bounds on what clients may ask for, beyond the codec's own ({@link TxnLimits}): the largest znode data, the
+     * session timeout range, and the largest encoded transaction record (a multi's total).
+     */
+    public record Limits(int dataBytesMax, int sessionTimeoutMinMs, int sessionTimeoutMaxMs, int recordBytesMax) {
+        public Limits {
+            if (dataBytesMax > TxnLimits.DATA_BYTES_MAX || recordBytesMax > TxnLimits.RECORD_BYTES_MAX) {
+                throw new IllegalArgumentException("limits above the codec's: data " + dataBytesMax + ", record " + recordBytesMax);
+            }
+        }
+
+        /** With room for one znode's largest data plus 1 MiB of paths, ACLs and further operations in a record. */
+        public Limits(int dataBytesMax, int sessionTimeoutMinMs, int sessionTimeoutMaxMs) {
+            this(dataBytesMax, sessionTimeoutMinMs, sessionTimeoutMaxMs, dataBytesMax + (1 << 20));
+        }
+    }
 
     /** The outcome of validation. */
     public sealed interface Prepared {
@@ -54,15 +70,30 @@ public final class Prep {
 
     public Prepared prep(TreeState state, Op op, Caller caller, long nowMs) {
         try {
-            if (op instanceof Op.Multi multi) return prepMulti(state, multi, caller, nowMs);
-            return new Prepared.Accepted(prepOne(state, op, caller, nowMs));
+            Prepared p = op instanceof Op.Multi multi ? prepMulti(state, multi, caller, nowMs)
+                    : new Prepared.Accepted(prepOne(state, op, caller, nowMs));
+            if (p instanceof Prepared.Accepted a) checkRecordSize(a.txn());
+            return p;
         } catch (Reject r) {
             return new Prepared.Rejected(r.code, r.path, r.getMessage(), List.of(), -1);
         }
     }
 
+    /** A whole transaction must fit in one log record; a multi can exceed it even when each operation is small. */
+    private void checkRecordSize(Txn txn) {
+        long size = TxnCodec.encodedSize(txn);
+        if (size > limits.recordBytesMax()) {
+            throw new Reject(ErrorCode.BAD_ARGUMENTS, null, "the request would make a log record of " + size
+                    + " bytes, more than the limit of " + limits.recordBytesMax() + "; split it");
+        }
+    }
+
     private Prepared prepMulti(TreeState state, Op.Multi multi, Caller caller, long nowMs) {
         List<Op> ops = multi.ops();
+        if (ops.size() > TxnLimits.MULTI_OPS_MAX) {
+            throw new Reject(ErrorCode.BAD_ARGUMENTS, null, "a multi of " + ops.size() + " operations exceeds the limit of "
+                    + TxnLimits.MULTI_OPS_MAX);
+        }
         List<Txn> txns = new ArrayList<>(ops.size());
         TreeState scratch = state;
         long zxid = state.lastZxid + 1;
@@ -139,7 +170,7 @@ public final class Prep {
             throw new Reject(ErrorCode.BAD_ARGUMENTS, base, "ephemeral znodes need a session");
         }
         checkSession(s, caller, base);
-        List<Acl> acl = AclCheck.fixup(c.acl() == null ? Acl.OPEN : c.acl(), caller.ids());
+        List<Acl> acl = AclCheck.fixup(checkAclSize(base, c.acl() == null ? Acl.OPEN : c.acl()), caller.ids());
         if (acl == null) throw new Reject(ErrorCode.INVALID_ACL, base, "invalid ACL");
         int lastSlash = base.lastIndexOf('/');
         String parentPath = lastSlash == 0 ? "/" : base.substring(0, lastSlash);
@@ -199,7 +230,7 @@ public final class Prep {
         String path = checkPath(a.path());
         checkVersionArgument(path, a.aversion());
         checkSession(s, caller, path);
-        List<Acl> acl = AclCheck.fixup(a.acl(), caller.ids());
+        List<Acl> acl = AclCheck.fixup(checkAclSize(path, a.acl()), caller.ids());
         if (acl == null) throw new Reject(ErrorCode.INVALID_ACL, path, "invalid ACL");
         Znode node = existing(s, path);
         if (!AclCheck.permits(node.acl(), Acl.ADMIN, caller.ids())) throw new Reject(ErrorCode.NO_AUTH, path, "no ADMIN permission");
@@ -262,6 +293,23 @@ public final class Prep {
         if (data.length > limits.dataBytesMax()) {
             throw new Reject(ErrorCode.BAD_ARGUMENTS, path, "data of " + data.length + " bytes exceeds the limit of " + limits.dataBytesMax());
         }
+    }
+
+    /** Bounds an ACL list as given, before any work proportional to it. */
+    private static List<Acl> checkAclSize(String path, List<Acl> acl) {
+        if (acl == null) return null;
+        if (acl.size() > TxnLimits.ACL_ENTRIES_MAX) {
+            throw new Reject(ErrorCode.BAD_ARGUMENTS, path, "an ACL of " + acl.size() + " entries exceeds the limit of "
+                    + TxnLimits.ACL_ENTRIES_MAX);
+        }
+        for (Acl a : acl) {
+            if (a != null && (TxnCodec.utf8Length(a.id()) > TxnLimits.ACL_ID_BYTES_MAX
+                    || TxnCodec.utf8Length(a.scheme()) > TxnLimits.ACL_ID_BYTES_MAX)) {
+                throw new Reject(ErrorCode.BAD_ARGUMENTS, path, "an ACL scheme or id is longer than the limit of "
+                        + TxnLimits.ACL_ID_BYTES_MAX + " bytes");
+            }
+        }
+        return acl;
     }
 
     private static void checkSession(TreeState s, Caller caller, String path) {

@@ -29,21 +29,84 @@ import java.util.List;
  *   str  := i32 n, n bytes UTF-8;  bytes := i32 n, n bytes;  acls := i32 n, n × (i32 perms, str scheme, str id)
  * </pre>
  * Decoding verifies the checksum first and bounds every length, so a torn or altered record is reported
- * as a {@link CorruptRecordException} and never half-applied.
+ * as a {@link CorruptRecordException} and never half-applied. Both directions enforce the same
+ * {@link TxnLimits}: {@link #encode} refuses (with {@link IllegalArgumentException}) to write what
+ * {@link #decode} would not read back.
  */
 public final class TxnCodec {
     static final byte FORMAT = 1;
-    private static final int MULTI_OPS_MAX = 100_000;
+    /** Bytes of a record around its transaction: format, time and checksum. */
+    private static final int RECORD_OVERHEAD_BYTES = 1 + 8 + 4;
 
     private TxnCodec() {}
 
+    /**
+     * Encodes {@code record}; throws {@link IllegalArgumentException} if it breaks a {@link TxnLimits} bound (a
+     * record that could not be decoded must never reach the log).
+     */
     public static byte[] encode(TxnRecord record) {
-        Writer w = new Writer(64 + sizeHint(record.txn()));
+        long size = encodedSize(record.txn());
+        if (size > TxnLimits.RECORD_BYTES_MAX) {
+            throw new IllegalArgumentException("transaction record of " + size + " bytes exceeds " + TxnLimits.RECORD_BYTES_MAX);
+        }
+        Writer w = new Writer((int) size);
         w.u8(FORMAT);
         w.i64(record.timeMs());
         writeTxn(w, record.txn(), true);
         w.i32(Checksums.crc32c(w.buf, 0, w.pos));
         return w.toArray();
+    }
+
+    /** Exact size of the record {@link #encode} writes for {@code txn}, without writing it. */
+    public static long encodedSize(Txn txn) {
+        return RECORD_OVERHEAD_BYTES + txnSize(txn);
+    }
+
+    private static long txnSize(Txn txn) {
+        return 1 + switch (txn) {
+            case Txn.Create c -> strSize(c.path()) + 4L + c.data().length + aclsSize(c.acl()) + 8;
+            case Txn.Delete d -> strSize(d.path());
+            case Txn.SetData s -> strSize(s.path()) + 4L + s.data().length + 4;
+            case Txn.SetAcl s -> strSize(s.path()) + aclsSize(s.acl()) + 4;
+            case Txn.Check c -> strSize(c.path());
+            case Txn.Multi m -> {
+                long n = 4;
+                for (Txn op : m.ops()) n += txnSize(op);
+                yield n;
+            }
+            case Txn.CreateSession s -> 8 + 4 + 16;
+            case Txn.CloseSession s -> 8;
+            case Txn.Noop n -> 0;
+        };
+    }
+
+    private static long strSize(String s) {
+        return 4L + utf8Length(s);
+    }
+
+    private static long aclsSize(List<Acl> acl) {
+        long n = 4;
+        for (Acl a : acl) n += 4 + strSize(a.scheme()) + strSize(a.id());
+        return n;
+    }
+
+    /** UTF-8 length of {@code s} as {@link String#getBytes} would encode it (an unpaired surrogate becomes '?'). */
+    public static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += Character.isSurrogate(c) ? 1 : 3;
+            }
+        }
+        return n;
     }
 
     public static TxnRecord decode(byte[] bytes) {
@@ -73,46 +136,40 @@ public final class TxnCodec {
         }
     }
 
-    private static int sizeHint(Txn txn) {
-        return switch (txn) {
-            case Txn.Create c -> c.path().length() * 3 + c.data().length + 64 * c.acl().size();
-            case Txn.SetData s -> s.path().length() * 3 + s.data().length;
-            case Txn.Multi m -> m.ops().stream().mapToInt(TxnCodec::sizeHint).sum() + 8;
-            default -> 64;
-        };
-    }
-
     private static void writeTxn(Writer w, Txn txn, boolean topLevel) {
         switch (txn) {
             case Txn.Create c -> {
                 w.u8(1);
-                w.str(c.path());
-                w.bytes(c.data());
+                w.path(c.path());
+                w.data(c.data());
                 w.acls(c.acl());
                 w.i64(c.ephemeralOwner());
             }
             case Txn.Delete d -> {
                 w.u8(2);
-                w.str(d.path());
+                w.path(d.path());
             }
             case Txn.SetData s -> {
                 w.u8(3);
-                w.str(s.path());
-                w.bytes(s.data());
+                w.path(s.path());
+                w.data(s.data());
                 w.i32(s.version());
             }
             case Txn.SetAcl s -> {
                 w.u8(4);
-                w.str(s.path());
+                w.path(s.path());
                 w.acls(s.acl());
                 w.i32(s.aversion());
             }
             case Txn.Check c -> {
                 w.u8(5);
-                w.str(c.path());
+                w.path(c.path());
             }
             case Txn.Multi m -> {
                 if (!topLevel) throw new IllegalArgumentException("multi transactions do not nest");
+                if (m.ops().size() > TxnLimits.MULTI_OPS_MAX) {
+                    throw new IllegalArgumentException("multi of " + m.ops().size() + " operations exceeds " + TxnLimits.MULTI_OPS_MAX);
+                }
                 w.u8(6);
                 w.i32(m.ops().size());
                 for (Txn op : m.ops()) writeTxn(w, op, false);
@@ -135,14 +192,14 @@ public final class TxnCodec {
     private static Txn readTxn(ByteBuffer in, boolean topLevel) {
         byte kind = in.get();
         return switch (kind) {
-            case 1 -> new Txn.Create(str(in), bytes(in), acls(in), in.getLong());
-            case 2 -> new Txn.Delete(str(in));
-            case 3 -> new Txn.SetData(str(in), bytes(in), in.getInt());
-            case 4 -> new Txn.SetAcl(str(in), acls(in), in.getInt());
-            case 5 -> new Txn.Check(str(in));
+            case 1 -> new Txn.Create(path(in), data(in), acls(in), in.getLong());
+            case 2 -> new Txn.Delete(path(in));
+            case 3 -> new Txn.SetData(path(in), data(in), in.getInt());
+            case 4 -> new Txn.SetAcl(path(in), acls(in), in.getInt());
+            case 5 -> new Txn.Check(path(in));
             case 6 -> {
                 if (!topLevel) throw new CorruptRecordException("nested multi transaction");
-                int n = count(in, MULTI_OPS_MAX);
+                int n = count(in, TxnLimits.MULTI_OPS_MAX);
                 List<Txn> ops = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) ops.add(readTxn(in, false));
                 yield new Txn.Multi(List.copyOf(ops));
@@ -164,33 +221,38 @@ public final class TxnCodec {
         return n;
     }
 
-    /** Reads a byte length and bounds it by what is left of the record. */
-    private static int byteLength(ByteBuffer in) {
+    /** Reads a byte length and bounds it by {@code max} and by what is left of the record. */
+    private static int byteLength(ByteBuffer in, int max) {
         int n = in.getInt();
-        if (n < 0 || n > in.remaining()) {
+        if (n < 0 || n > in.remaining() || n > max) {
             throw new CorruptRecordException("bad length " + n + " in transaction record");
         }
         return n;
     }
 
-    private static String str(ByteBuffer in) {
-        int n = byteLength(in);
+    private static String path(ByteBuffer in) {
+        return str(in, TxnLimits.PATH_BYTES_MAX);
+    }
+
+    private static byte[] data(ByteBuffer in) {
+        byte[] b = new byte[byteLength(in, TxnLimits.DATA_BYTES_MAX)];
+        in.get(b);
+        return b;
+    }
+
+    private static String str(ByteBuffer in, int max) {
+        int n = byteLength(in, max);
         String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
         in.position(in.position() + n);
         return s;
     }
 
-    private static byte[] bytes(ByteBuffer in) {
-        int n = byteLength(in);
-        byte[] b = new byte[n];
-        in.get(b);
-        return b;
-    }
-
     private static List<Acl> acls(ByteBuffer in) {
-        int n = count(in, 1 << 16);
+        int n = count(in, TxnLimits.ACL_ENTRIES_MAX);
         List<Acl> acl = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) acl.add(new Acl(in.getInt(), str(in), str(in)));
+        for (int i = 0; i < n; i++) {
+            acl.add(new Acl(in.getInt(), str(in, TxnLimits.ACL_ID_BYTES_MAX), str(in, TxnLimits.ACL_ID_BYTES_MAX)));
+        }
         return List.copyOf(acl);
     }
 
@@ -227,23 +289,31 @@ public final class TxnCodec {
             i32((int) v);
         }
 
-        void bytes(byte[] b) {
+        void bytes(byte[] b, int max, String what) {
+            if (b.length > max) throw new IllegalArgumentException(what + " of " + b.length + " bytes exceeds " + max);
             i32(b.length);
             ensure(b.length);
             System.arraycopy(b, 0, buf, pos, b.length);
             pos += b.length;
         }
 
-        void str(String s) {
-            bytes(s.getBytes(StandardCharsets.UTF_8));
+        void data(byte[] b) {
+            bytes(b, TxnLimits.DATA_BYTES_MAX, "data");
+        }
+
+        void path(String s) {
+            bytes(s.getBytes(StandardCharsets.UTF_8), TxnLimits.PATH_BYTES_MAX, "path");
         }
 
         void acls(List<Acl> acl) {
+            if (acl.size() > TxnLimits.ACL_ENTRIES_MAX) {
+                throw new IllegalArgumentException("ACL of " + acl.size() + " entries exceeds " + TxnLimits.ACL_ENTRIES_MAX);
+            }
             i32(acl.size());
             for (Acl a : acl) {
                 i32(a.perms());
-                str(a.scheme());
-                str(a.id());
+                bytes(a.scheme().getBytes(StandardCharsets.UTF_8), TxnLimits.ACL_ID_BYTES_MAX, "ACL scheme");
+                bytes(a.id().getBytes(StandardCharsets.UTF_8), TxnLimits.ACL_ID_BYTES_MAX, "ACL id");
             }
         }
 
