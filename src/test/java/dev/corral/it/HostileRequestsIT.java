@@ -66,9 +66,13 @@ class HostileRequestsIT {
 
             // A 1,000,000-character name, in the URL (too long a request line) and in a multi's body.
             String million = "n".repeat(1_000_000);
-            // Far beyond the request-line limit, the HTTP parser itself answers 414 (without a JSON body: it stops reading
-            // before the request exists); the point is that the node refuses it and goes on.
-            assertEquals(414, node.post("/v1/nodes/hostile/" + million, "{}").status(), "a 1,000,000-character name in the URL");
+            // Far beyond the request-line limit, the HTTP parser itself refuses: a bare 414 or a closed connection (it stops
+            // reading before there is a request to answer); the point is that the node refuses it and goes on.
+            try {
+                assertEquals(414, node.post("/v1/nodes/hostile/" + million, "{}").status(), "a 1,000,000-character name in the URL");
+            } catch (java.io.IOException closed) {
+                // Refused by closing the connection.
+            }
             refused(node.post("/v1/multi", "{\"ops\":[{\"op\":\"create\",\"path\":\"/hostile/" + million + "\"}]}"),
                     "a 1,000,000-character name in a multi");
 
