@@ -26,6 +26,12 @@ public final class Znode {
     /** 0 (persistent), a session id (ephemeral), or ZooKeeper's container or TTL encoding; see {@link NodeKind}. */
     final long ephemeralOwner;
     final int version;
+    /**
+     * ZooKeeper's stored cversion ({@code StatPersisted.cversion}): the number of children ever created under this
+     * znode. It names sequential children and tells a container that it once had a child. Clients never see it:
+     * the Stat reports {@code 2 × cversion − numChildren} ({@link #stat()}), the number of child creations and
+     * deletions, as every child created and no longer there was deleted once. Snapshots keep this stored value.
+     */
     final int cversion;
     final int aversion;
 
@@ -73,7 +79,8 @@ public final class Znode {
         return version;
     }
 
-    public int cversion() {
+    /** The stored counter behind cversion: children ever created here (see {@link #cversion}), not the Stat's cversion. */
+    public int childCreations() {
         return cversion;
     }
 
@@ -101,9 +108,16 @@ public final class Znode {
         return children.keys();
     }
 
+    /**
+     * The Stat as ZooKeeper's clients see it ({@code DataNode.copyStat}): cversion counts child creations and
+     * deletions ({@code 2 × creations − numChildren}, in int arithmetic as ZooKeeper's), and ephemeralOwner is the
+     * owning session of an ephemeral and 0 for every other kind, containers and TTL znodes included.
+     */
     public Stat stat() {
-        return new Stat(czxid, mzxid, pzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner,
-                data.length, children.size());
+        int numChildren = children.size();
+        long clientOwner = NodeKind.of(ephemeralOwner) == NodeKind.EPHEMERAL ? ephemeralOwner : 0;
+        return new Stat(czxid, mzxid, pzxid, ctime, mtime, version, 2 * cversion - numChildren, aversion, clientOwner,
+                data.length, numChildren);
     }
 
     Znode withChild(Znode child) {
@@ -121,7 +135,8 @@ public final class Znode {
     }
 
     Znode withChildRemoved(String childName, long zxid) {
-        // ZooKeeper moves pzxid forward on delete but leaves cversion alone (DataTree.deleteNode).
+        // ZooKeeper moves pzxid forward on delete but leaves the stored cversion (creations) alone (DataTree.deleteNode);
+        // the delete still shows in the Stat's cversion, which subtracts the children that remain.
         return new Znode(name, data, acl, children.without(childName), czxid, mzxid, Math.max(pzxid, zxid), ctime,
                 mtime, ephemeralOwner, version, cversion, aversion);
     }
