@@ -71,7 +71,8 @@ public class MultiResource extends ClientResource {
     @Consumes(MediaType.WILDCARD)
     @NonBlocking
     @Operation(summary = "Read several znodes at once", description = "ops: get, children and exists, all answered from one"
-            + " consistent state. Each result is independent: a missing znode gives that op a NO_NODE result, not a failed request.")
+            + " consistent state. Each result is independent: a missing znode gives that op a NO_NODE result, not a failed request;"
+            + " an existing znode the caller may not READ gives NO_AUTH, for exists too.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dtos.MultiReadRequest.class)))
     @APIResponse(responseCode = "200", description = "One result per op, in order")
     public Response multiRead(byte[] body) {
@@ -90,8 +91,12 @@ public class MultiResource extends ClientResource {
             Znode node = state.find(path);
             switch (kind == null ? "" : kind) {
                 case "exists" -> {
-                    r.put("exists", node != null);
-                    r.put("stat", node == null ? null : node.stat());
+                    if (node != null && !AclCheck.permits(node.acl(), Acl.READ, caller.ids())) {
+                        r.put("code", ErrorCode.NO_AUTH.name());
+                    } else {
+                        r.put("exists", node != null);
+                        r.put("stat", node == null ? null : node.stat());
+                    }
                 }
                 case "get", "children" -> {
                     if (node == null) {
