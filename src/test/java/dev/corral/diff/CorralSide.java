@@ -212,7 +212,9 @@ final class CorralSide implements Side {
     @Override
     public Outcome peek(String path) {
         Znode node = tree.get().find(path);
-        return Outcome.exists(node == null ? null : node.stat());
+        if (node == null) return Outcome.exists(null);
+        List<String> acl = node.acl().stream().map(a -> a.scheme() + ":" + a.id() + ":" + a.perms()).toList();
+        return new Outcome(Outcome.OK, null, true, b64(node.data()), null, acl, node.stat(), null);
     }
 
     @Override

@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -70,6 +72,20 @@ final class EmbeddedZooKeeper implements AutoCloseable {
     Stat stat(String path) {
         try {
             return server.getZKDatabase().statNode(path, null);
+        } catch (KeeperException.NoNodeException e) {
+            return null;
+        }
+    }
+
+    /** The znode's data, Stat and ACL (every entry as "scheme:id:perms"), read as {@link #stat}; null if there is none. */
+    Outcome node(String path) {
+        try {
+            Stat stat = new Stat();
+            byte[] data = server.getZKDatabase().getData(path, stat, null);
+            List<String> acl = server.getZKDatabase().getACL(path, new Stat()).stream()
+                    .map(a -> a.getId().getScheme() + ":" + a.getId().getId() + ":" + a.getPerms()).toList();
+            return new Outcome(Outcome.OK, null, true, Base64.getEncoder().encodeToString(data == null ? new byte[0] : data), null,
+                    acl, ZooKeeperSide.stat(stat), null);
         } catch (KeeperException.NoNodeException e) {
             return null;
         }

@@ -40,6 +40,8 @@ final class Generator {
     /** The known paths last created as containers, whose emptying the runner then waits out. */
     private final List<String> containers = new ArrayList<>();
     private int actorsOpened;
+    /** A getACL to send next, perhaps, after a step that gave an ACL. */
+    private Step.GetAcl aclJustSet;
     private final List<Integer> open = new ArrayList<>();
 
     Generator(long seed, String root, ZooKeeperSide oracle) {
@@ -81,6 +83,12 @@ final class Generator {
     }
 
     Step next() {
+        if (aclJustSet != null) {
+            // Read back an ACL just given, as the session that gave it (often the only one allowed to).
+            Step read = random.nextBoolean() && open.contains(aclJustSet.actor()) ? aclJustSet : null;
+            aclJustSet = null;
+            if (read != null) return read;
+        }
         int actor = open.get(random.nextInt(open.size()));
         int dice = random.nextInt(100);
         if (dice < 30) return create(actor);
@@ -98,6 +106,7 @@ final class Generator {
         if (dice < 78) return new Step.GetAcl(actor, anyPath(Use.READ));
         if (dice < 84) {
             String path = anyPath(Use.CHANGE);
+            aclJustSet = new Step.GetAcl(actor, path);
             return new Step.SetAcl(actor, path, acl(), version(path, true));
         }
         if (dice < 94) return multi(actor);
@@ -121,7 +130,9 @@ final class Generator {
         String parent = random.nextInt(5) == 0 ? known.get(random.nextInt(known.size())) : existingPath();
         String name = mode.sequential ? SEQUENTIAL_NAMES[random.nextInt(SEQUENTIAL_NAMES.length)] : NAMES[random.nextInt(NAMES.length)];
         long ttl = !mode.isTtl() ? -1 : random.nextInt(8) == 0 ? 1 + random.nextLong(SHORT_TTL_MAX_MS) : LONG_TTL_MS;
-        return new Step.Create(actor, parent + "/" + name, data(), random.nextInt(3) == 0 ? acl() : null, mode, ttl);
+        List<Step.Ace> acl = random.nextInt(3) == 0 ? acl() : null;
+        if (acl != null && !mode.sequential) aclJustSet = new Step.GetAcl(actor, parent + "/" + name);
+        return new Step.Create(actor, parent + "/" + name, data(), acl, mode, ttl);
     }
 
     private CreateMode mode() {

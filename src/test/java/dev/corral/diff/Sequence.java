@@ -167,7 +167,7 @@ final class Sequence {
         return true;
     }
 
-    /** Every znode the sequence created, as each server left it. */
+    /** Every znode the sequence created, as each server left it: data, ACL and Stat. */
     private String compareLeftovers() {
         zkView.actors(generator.actorsOpened());
         corralView.actors(generator.actorsOpened());

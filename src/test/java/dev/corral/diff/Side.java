@@ -13,7 +13,10 @@ interface Side extends AutoCloseable {
     /** The session id of actor {@code actor} as this server's Stats carry it in ephemeralOwner. */
     long sessionId(int actor);
 
-    /** Whether the znode exists and its Stat, read from the server's tree in this JVM: no session, no ACL check. */
+    /**
+     * Whether the znode exists and, if it does, its data, ACL (digests in full) and Stat, read from the server's
+     * tree in this JVM: no session, no ACL check.
+     */
     Outcome peek(String path);
 
     /** True once the znode at {@code path} is gone (for waiting on container and TTL removal). */

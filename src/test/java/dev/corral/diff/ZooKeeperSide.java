@@ -183,7 +183,8 @@ final class ZooKeeperSide implements Side {
 
     @Override
     public Outcome peek(String path) {
-        return Outcome.exists(current(path));
+        Outcome node = server.node(path);
+        return node == null ? Outcome.exists(null) : node;
     }
 
     /** The znode's Stat as ZooKeeper reports it now, or null if there is none: the oracle the sequence consults. */
