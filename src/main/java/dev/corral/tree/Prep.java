@@ -226,6 +226,7 @@ public final class Prep {
         if (node == null) throw new Reject(ErrorCode.NO_NODE, r.path(), "node does not exist");
         if (node.numChildren() > 0) throw new Reject(ErrorCode.NOT_EMPTY, r.path(), "node has children");
         boolean due = switch (NodeKind.of(node.ephemeralOwner)) {
+            // The stored count of child creations, not the Stat's cversion: a container is due once it has had a child.
             case CONTAINER -> node.cversion > 0;
             case TTL -> nowMs - node.mtime > NodeKind.ttlMs(node.ephemeralOwner);
             case PERSISTENT, EPHEMERAL -> false;
