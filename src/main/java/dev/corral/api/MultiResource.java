@@ -77,8 +77,9 @@ public class MultiResource extends ClientResource {
     @Path("multi-read")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Read several znodes at once", description = "ops: get, children and exists, all answered from one"
-            + " consistent state. Each result is independent: a missing znode gives that op a NO_NODE result, not a failed request."
-            + " The whole answer is bounded (corral.limits.response-bytes); a request whose answer would be larger is refused.")
+            + " consistent state. Each result is independent: a missing znode gives that op a NO_NODE result, not a failed request;"
+            + " an existing znode the caller may not READ gives NO_AUTH, for exists too. The whole answer is bounded"
+            + " (corral.limits.response-bytes); a request whose answer would be larger is refused.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dtos.MultiReadRequest.class)))
     @APIResponse(responseCode = "200", description = "One result per op, in order")
     @APIResponse(responseCode = "400", description = "BAD_ARGUMENTS, also when the answer would exceed corral.limits.response-bytes")
@@ -108,8 +109,12 @@ public class MultiResource extends ClientResource {
             }
             switch (kind == null ? "" : kind) {
                 case "exists" -> {
-                    r.put("exists", node != null);
-                    r.put("stat", node == null ? null : node.stat());
+                    if (node != null && !AclCheck.permits(node.acl(), Acl.READ, caller.ids())) {
+                        r.put("code", ErrorCode.NO_AUTH.name());
+                    } else {
+                        r.put("exists", node != null);
+                        r.put("stat", node == null ? null : node.stat());
+                    }
                 }
                 case "get", "children" -> {
                     if (node == null) {

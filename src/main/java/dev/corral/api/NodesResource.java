@@ -90,11 +90,12 @@ public class NodesResource extends ClientResource {
     @Path("nodes{path: (/.*)?}")
     @NonBlocking
     @Operation(summary = "Read a znode", description = "Data and Stat; with children=true the child names (sorted) and Stat;"
-            + " with exists=true whether it exists. watch=true (with a session) also leaves a one-shot watch, as"
+            + " with exists=true whether it exists (never NO_NODE). Each needs READ permission on an existing znode, as in"
+            + " ZooKeeper 3.9. watch=true (with a session) also leaves a one-shot watch, as"
             + " ZooKeeper's getData, getChildren and exists do; events arrive on the session's event stream.")
     @APIResponse(responseCode = "200", description = "The znode", content = @Content(schema = @Schema(implementation = Dtos.NodeData.class)))
     @APIResponse(responseCode = "404", description = "NO_NODE")
-    @APIResponse(responseCode = "403", description = "NO_AUTH")
+    @APIResponse(responseCode = "403", description = "NO_AUTH: the znode exists and the caller may not READ it")
     @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, description = "The secret of the session the request names, if any")
     @APIResponse(responseCode = "401", description = "AUTH_FAILED: the named session's secret is missing or wrong")
     public CompletionStage<Response> get(@PathParam("path") String raw,
@@ -118,14 +119,16 @@ public class NodesResource extends ClientResource {
                 throw new ApiException(ErrorCode.SESSION_EXPIRED, "session " + Sessions.format(session) + " has expired or does not exist", path);
             }
             Znode node = state.find(path);
+            // ZooKeeper (3.9.5) checks READ for exists too, once the znode exists: its Stat is the znode's to hide.
+            // A missing znode has no ACL, so anyone learns that it is missing (and may watch for its creation).
+            if (node != null && !AclCheck.permits(node.acl(), Acl.READ, caller.ids())) {
+                throw new ApiException(ErrorCode.NO_AUTH, "no READ permission", path);
+            }
             if (exists) {
                 if (watch) Watches.add(corral, session, path, WatchKind.DATA, caller);
                 return CompletableFuture.completedFuture(ok(state, new Dtos.Exists(path, node != null, node == null ? null : node.stat())));
             }
             if (node == null) throw new ApiException(ErrorCode.NO_NODE, "node does not exist", path);
-            if (!AclCheck.permits(node.acl(), Acl.READ, caller.ids())) {
-                throw new ApiException(ErrorCode.NO_AUTH, "no READ permission", path);
-            }
             if (watch) Watches.add(corral, session, path, kind, caller);
             if (children) {
                 // The node is immutable: listing it outside the registry's lock, on another thread, sees the same state.

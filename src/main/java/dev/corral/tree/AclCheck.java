@@ -37,7 +37,7 @@ public final class AclCheck {
     private static boolean matches(String scheme, String callerId, String aclId) {
         return switch (scheme) {
             case "digest" -> callerId.equals(aclId);
-            case "ip" -> ipMatches(callerId, aclId);
+            case "ip" -> IpAcl.matches(callerId, aclId);
             default -> false;
         };
     }
@@ -46,12 +46,16 @@ public final class AclCheck {
      * Validates an ACL list for create or setACL and expands {@code auth} entries into the caller's
      * authenticated (non-ip) identities. Returns null if the list is invalid (INVALID_ACL): empty, an
      * unknown scheme, a malformed id, or an {@code auth} entry from a caller with no identity.
+     *
+     * <p>As ZooKeeper's {@code fixupACL}: duplicate entries are removed from the list as given, before the
+     * expansion, so an {@code auth} entry and an explicit entry for the same identity both stay.
      */
     public static List<Acl> fixup(List<Acl> acl, List<AuthId> ids) {
         if (acl == null || acl.isEmpty()) return null;
-        // Insertion-ordered and hashed: de-duplication stays linear in the client-sized list.
-        Set<Acl> result = new LinkedHashSet<>(acl.size() * 2);
-        for (Acl a : acl) {
+        // Linear in the list's length: the list is the client's to size.
+        Set<Acl> distinct = new LinkedHashSet<>(acl);
+        List<Acl> result = new ArrayList<>(distinct.size());
+        for (Acl a : distinct) {
             if (a == null || a.perms() < 0 || a.perms() > Acl.ALL) return null;
             switch (a.scheme()) {
                 case "world" -> {
@@ -73,7 +77,7 @@ public final class AclCheck {
                     result.add(a);
                 }
                 case "ip" -> {
-                    if (!isValidIpExpression(a.id())) return null;
+                    if (!IpAcl.isValid(a.id())) return null;
                     result.add(a);
                 }
                 default -> {
@@ -108,59 +112,6 @@ public final class AclCheck {
             } else {
                 out.add(a);
             }
-        }
-        return out;
-    }
-
-    static boolean isValidIpExpression(String expr) {
-        int slash = expr.indexOf('/');
-        String addr = slash < 0 ? expr : expr.substring(0, slash);
-        byte[] bytes = parseIpv4(addr);
-        if (bytes == null) return false;
-        if (slash < 0) return true;
-        try {
-            int bits = Integer.parseInt(expr.substring(slash + 1));
-            return bits >= 0 && bits <= 32;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    static boolean ipMatches(String callerIp, String aclExpr) {
-        int slash = aclExpr.indexOf('/');
-        byte[] want = parseIpv4(slash < 0 ? aclExpr : aclExpr.substring(0, slash));
-        byte[] have = parseIpv4(callerIp);
-        if (want == null || have == null) return callerIp.equals(aclExpr);
-        int bits = 32;
-        if (slash >= 0) {
-            try {
-                bits = Integer.parseInt(aclExpr.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                return false;
-            }
-        }
-        for (int i = 0; i < 4; i++) {
-            int maskBits = Math.max(0, Math.min(8, bits - 8 * i));
-            int mask = maskBits == 0 ? 0 : (0xff << (8 - maskBits)) & 0xff;
-            if ((want[i] & mask) != (have[i] & mask)) return false;
-        }
-        return true;
-    }
-
-    private static byte[] parseIpv4(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) return null;
-        byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            if (parts[i].isEmpty() || parts[i].length() > 3) return null;
-            int v;
-            try {
-                v = Integer.parseInt(parts[i]);
-            } catch (NumberFormatException e) {
-                return null;
-            }
-            if (v < 0 || v > 255) return null;
-            out[i] = (byte) v;
         }
         return out;
     }

@@ -179,7 +179,7 @@ public final class Prep {
         if (!AclCheck.permits(parent.acl(), Acl.CREATE, caller.ids())) {
             throw new Reject(ErrorCode.NO_AUTH, base, "no CREATE permission on " + parentPath);
         }
-        String path = mode.sequential ? base + String.format(Locale.ROOT, "%010d", parent.cversion()) : base;
+        String path = mode.sequential ? base + String.format(Locale.ROOT, "%010d", parent.childCreations()) : base;
         if (path.equals("/")) throw new Reject(ErrorCode.NODE_EXISTS, path, "the root always exists");
         reason = Paths.invalidReason(path);
         if (reason != null) throw new Reject(ErrorCode.BAD_ARGUMENTS, path, "invalid path: " + reason);
@@ -269,7 +269,8 @@ public final class Prep {
         if (node == null) throw new Reject(ErrorCode.NO_NODE, r.path(), "node does not exist");
         if (node.numChildren() > 0) throw new Reject(ErrorCode.NOT_EMPTY, r.path(), "node has children");
         boolean due = switch (NodeKind.of(node.ephemeralOwner())) {
-            case CONTAINER -> node.cversion() > 0;
+            // The stored count of child creations, not the Stat's cversion: a container is due once it has had a child.
+            case CONTAINER -> node.childCreations() > 0;
             case TTL -> nowMs - node.mtime() > NodeKind.ttlMs(node.ephemeralOwner());
             case PERSISTENT, EPHEMERAL -> false;
         };

@@ -127,7 +127,7 @@ public final class SnapshotCodec {
             out.writeLong(n.mtime());
             out.writeLong(n.ephemeralOwner());
             out.writeInt(n.version());
-            out.writeInt(n.cversion());
+            out.writeInt(n.childCreations());
             out.writeInt(n.aversion());
             out.writeInt(n.numChildren());
             count++;

@@ -37,9 +37,14 @@ public final class TreeState {
         this.dataBytes = dataBytes;
     }
 
-    /** The tree every node starts from: the root, {@code /zookeeper}, its {@code quota} and {@code config}. */
+    /**
+     * The tree every node starts from: the root, {@code /zookeeper}, its {@code quota} and {@code config}, with the
+     * Stats ZooKeeper 3.9 shows for them. Its DataTree adds these children without counting them as creations, so
+     * the root and {@code /zookeeper} report cversions of -1 and -2; and it gives {@code config} its read-only ACL
+     * by a setACL at version -1, which leaves aversion -1.
+     */
     public static TreeState initial() {
-        Znode config = Znode.of(Znode.NO_DATA, Acl.READ_ONLY, PersistentMap.empty(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Znode config = Znode.of(Znode.NO_DATA, Acl.READ_ONLY, PersistentMap.empty(), 0, 0, 0, 0, 0, 0, 0, 0, -1);
         Znode quota = Znode.of(Znode.NO_DATA, Acl.OPEN, PersistentMap.empty(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
         Znode zookeeper = Znode.of(Znode.NO_DATA, Acl.OPEN,
                 PersistentMap.<String, Znode>empty().with("quota", quota).with("config", config), 0, 0, 0, 0, 0, 0, 0, 0, 0);

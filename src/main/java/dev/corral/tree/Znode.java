@@ -72,7 +72,13 @@ public abstract sealed class Znode permits Znode.Pristine, Znode.Full {
 
     public abstract int version();
 
-    public abstract int cversion();
+    /**
+     * ZooKeeper's stored cversion ({@code StatPersisted.cversion}): the number of children ever created under this
+     * znode. It names sequential children and tells a container that it once had a child. Clients never see it:
+     * the Stat reports {@code 2 × childCreations − numChildren} ({@link #stat()}), the number of child creations and
+     * deletions, as every child created and no longer there was deleted once. Snapshots keep this stored value.
+     */
+    public abstract int childCreations();
 
     public abstract int aversion();
 
@@ -90,9 +96,16 @@ public abstract sealed class Znode permits Znode.Pristine, Znode.Full {
         return children().keys();
     }
 
+    /**
+     * The Stat as ZooKeeper's clients see it ({@code DataNode.copyStat}): cversion counts child creations and
+     * deletions ({@code 2 × creations − numChildren}, in int arithmetic as ZooKeeper's), and ephemeralOwner is the
+     * owning session of an ephemeral and 0 for every other kind, containers and TTL znodes included.
+     */
     public Stat stat() {
-        return new Stat(czxid, mzxid(), pzxid(), ctime, mtime(), version(), cversion(), aversion(), ephemeralOwner(),
-                data.length, numChildren());
+        int numChildren = numChildren();
+        long clientOwner = NodeKind.of(ephemeralOwner()) == NodeKind.EPHEMERAL ? ephemeralOwner() : 0;
+        return new Stat(czxid, mzxid(), pzxid(), ctime, mtime(), version(), 2 * childCreations() - numChildren, aversion(), clientOwner,
+                data.length, numChildren);
     }
 
     Znode withChild(String name, Znode child) {
@@ -100,26 +113,27 @@ public abstract sealed class Znode permits Znode.Pristine, Znode.Full {
     }
 
     Znode withChildren(PersistentMap<String, Znode> newChildren) {
-        return of(data, acl, newChildren, czxid, mzxid(), pzxid(), ctime, mtime(), ephemeralOwner(), version(), cversion(), aversion());
+        return of(data, acl, newChildren, czxid, mzxid(), pzxid(), ctime, mtime(), ephemeralOwner(), version(), childCreations(), aversion());
     }
 
     Znode withChildAdded(String name, Znode child, long zxid) {
         return of(data, acl, children().with(name, child), czxid, mzxid(), zxid, ctime, mtime(), ephemeralOwner(), version(),
-                cversion() + 1, aversion());
+                childCreations() + 1, aversion());
     }
 
     Znode withChildRemoved(String childName, long zxid) {
-        // ZooKeeper moves pzxid forward on delete but leaves cversion alone (DataTree.deleteNode).
+        // ZooKeeper moves pzxid forward on delete but leaves the stored count of creations alone (DataTree.deleteNode);
+        // the delete still shows in the Stat's cversion, which subtracts the children that remain.
         return of(data, acl, children().without(childName), czxid, mzxid(), Math.max(pzxid(), zxid), ctime, mtime(),
-                ephemeralOwner(), version(), cversion(), aversion());
+                ephemeralOwner(), version(), childCreations(), aversion());
     }
 
     Znode withData(byte[] newData, int newVersion, long zxid, long time) {
-        return of(newData, acl, children(), czxid, zxid, pzxid(), ctime, time, ephemeralOwner(), newVersion, cversion(), aversion());
+        return of(newData, acl, children(), czxid, zxid, pzxid(), ctime, time, ephemeralOwner(), newVersion, childCreations(), aversion());
     }
 
     Znode withAcl(List<Acl> newAcl, int newAversion) {
-        return of(data, newAcl, children(), czxid, mzxid(), pzxid(), ctime, mtime(), ephemeralOwner(), version(), cversion(),
+        return of(data, newAcl, children(), czxid, mzxid(), pzxid(), ctime, mtime(), ephemeralOwner(), version(), childCreations(),
                 newAversion);
     }
 
@@ -155,7 +169,7 @@ public abstract sealed class Znode permits Znode.Pristine, Znode.Full {
         }
 
         @Override
-        public int cversion() {
+        public int childCreations() {
             return 0;
         }
 
@@ -220,7 +234,7 @@ public abstract sealed class Znode permits Znode.Pristine, Znode.Full {
         }
 
         @Override
-        public int cversion() {
+        public int childCreations() {
             return cversion;
         }
 

@@ -56,6 +56,25 @@ class RestAclsTest {
     }
 
     @Test
+    void existsNeedsReadPermissionOnAnExistingZnodeAsZooKeeper39Does() {
+        String path = aliceOnly();
+        assertError(given().queryParam("exists", true).get("/v1/nodes" + path), 403, "NO_AUTH", path);
+        Response alice = given().header("Authorization", ALICE).queryParam("exists", true).get("/v1/nodes" + path);
+        assertEquals(200, alice.statusCode(), alice::asString);
+        assertTrue(alice.jsonPath().getBoolean("exists"));
+        // A missing znode has no ACL: anyone may learn that it is missing.
+        Response missing = given().queryParam("exists", true).get("/v1/nodes" + path + "/missing");
+        assertEquals(200, missing.statusCode(), missing::asString);
+        assertEquals(false, missing.jsonPath().getBoolean("exists"));
+
+        JsonPath read = json(Map.of("ops", List.of(Map.of("op", "exists", "path", path), Map.of("op", "exists", "path", path + "/missing"))))
+                .post("/v1/multi-read").jsonPath();
+        assertEquals("NO_AUTH", read.getString("results[0].code"));
+        assertEquals(null, read.getString("results[0].stat"));
+        assertEquals(false, read.getBoolean("results[1].exists"));
+    }
+
+    @Test
     void writesNeedTheirPermissions() {
         String path = aliceOnly();
         assertError(json(Map.of("data", b64("x"))).put("/v1/nodes" + path), 403, "NO_AUTH", path);

@@ -179,8 +179,10 @@ class RestMultiTest {
                 op("op", "create", "path", p, "mode", "container"),
                 op("op", "create", "path", p + "/t", "mode", "persistent_ttl", "ttl", 60_000)));
         assertEquals(200, r.statusCode(), r::asString);
-        assertEquals(Long.MIN_VALUE, r.jsonPath().getLong("results[0].stat.ephemeralOwner"));
-        assertEquals(0xff00000000000000L | 60_000, r.jsonPath().getLong("results[1].stat.ephemeralOwner"));
+        // As in ZooKeeper, the Stats of containers and TTL znodes show no owner.
+        assertEquals(0L, r.jsonPath().getLong("results[0].stat.ephemeralOwner"));
+        assertEquals(0L, r.jsonPath().getLong("results[1].stat.ephemeralOwner"));
+        assertEquals(List.of("t"), given().queryParam("children", true).get("/v1/nodes" + p).jsonPath().getList("children"));
     }
 
     @Test

@@ -98,8 +98,10 @@ final class TreeDigest {
 
     private static void visitNode(String path, Znode n, Sink sink) {
         Stat st = n.stat();
-        sink.line("znode", path, st.czxid(), st.mzxid(), st.pzxid(), st.ctime(), st.mtime(), st.version(), st.cversion(),
-                st.aversion(), st.ephemeralOwner(), st.dataLength(), st.numChildren());
+        // The stored owner and child-creation count, not the Stat's: the Stat hides container and TTL markers and
+        // derives cversion, and two trees that differ only there are still different trees.
+        sink.line("znode", path, st.czxid(), st.mzxid(), st.pzxid(), st.ctime(), st.mtime(), st.version(), n.childCreations(),
+                st.aversion(), n.ephemeralOwner(), st.dataLength(), st.numChildren());
         sink.bytes(n.data());
         for (Acl a : n.acl()) sink.line("acl", a.scheme() + ":" + a.id(), a.perms());
         List<String> names = new ArrayList<>(n.childNames());

@@ -195,7 +195,8 @@ class PrepValidationTest {
         h.refused(ErrorCode.BAD_ARGUMENTS, create("/t", new byte[0], null, CreateMode.EPHEMERAL, 1000), Caller.ANONYMOUS.withSession(session));
         h.ok(create("/t1", new byte[0], null, CreateMode.PERSISTENT_TTL, 1));
         h.ok(create("/t2", new byte[0], null, CreateMode.PERSISTENT_TTL, NodeKind.TTL_MAX_MS));
-        assertEquals(NodeKind.ttlOwner(1), h.stat("/t1").ephemeralOwner());
+        assertEquals(NodeKind.ttlOwner(1), h.state.find("/t1").ephemeralOwner());
+        assertEquals(NodeKind.ttlOwner(NodeKind.TTL_MAX_MS), h.state.find("/t2").ephemeralOwner());
     }
 
     @Test

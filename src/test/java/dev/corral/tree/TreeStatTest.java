@@ -21,11 +21,14 @@ class TreeStatTest {
         TreeState s = TreeState.initial();
         assertEquals(List.of("zookeeper"), s.root().childNames());
         assertEquals(1, s.root().numChildren());
-        assertEquals(new Stat(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1), s.root().stat());
+        // As ZooKeeper 3.9.5 reports them: its DataTree adds these children without counting creations (so the
+        // Stat's cversion, 2 x creations - numChildren, is negative), and sets config's ACL at aversion -1.
+        assertEquals(new Stat(0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 1), s.root().stat());
         Znode zookeeper = s.find("/zookeeper");
         assertEquals(List.of("config", "quota"), zookeeper.childNames().stream().sorted().toList());
+        assertEquals(new Stat(0, 0, 0, 0, 0, 0, -2, 0, 0, 0, 2), zookeeper.stat());
         assertEquals(BLANK, s.find("/zookeeper/quota").stat());
-        assertEquals(BLANK, s.find("/zookeeper/config").stat());
+        assertEquals(new Stat(0, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0), s.find("/zookeeper/config").stat());
         assertEquals(Acl.READ_ONLY, s.find("/zookeeper/config").acl());
         assertEquals(Acl.OPEN, s.find("/zookeeper/quota").acl());
         assertEquals(Acl.OPEN, s.root().acl());
@@ -66,11 +69,12 @@ class TreeStatTest {
         h.created("/p/c2");
         long z2 = h.state.lastZxid();
         assertEquals(new Stat(1, 1, z2, 100, 100, 0, 2, 0, 0, 0, 2), h.stat("/p"));
-        assertEquals(new Stat(0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2), h.stat("/"));
+        // The root's built-in child /zookeeper was never counted as a creation: 2 x 1 - 2.
+        assertEquals(new Stat(0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2), h.stat("/"));
     }
 
     @Test
-    void deleteMovesParentPzxidButNotCversion() {
+    void deleteMovesParentPzxidAndCountsInItsCversion() {
         TreeHarness h = new TreeHarness();
         h.created("/p");
         h.created("/p/c");
@@ -78,9 +82,27 @@ class TreeStatTest {
         h.ok(new Op.Delete("/p/c", -1));
         long z = h.state.lastZxid();
         Stat after = h.stat("/p");
-        assertEquals(new Stat(before.czxid(), before.mzxid(), z, before.ctime(), before.mtime(), 0, 1, 0, 0, 0, 0), after);
+        assertEquals(new Stat(before.czxid(), before.mzxid(), z, before.ctime(), before.mtime(), 0, 2, 0, 0, 0, 0), after);
         assertNull(h.state.find("/p/c"));
         assertEquals(5, h.state.nodeCount());
+    }
+
+    /** What the real ZooKeeper 3.9.5 server answers (found by the differential test): create /t, /t/x, delete /t/x. */
+    @Test
+    void cversionCountsChildCreatesAndDeletesWhileSequentialNamesCountOnlyCreates() {
+        TreeHarness h = new TreeHarness();
+        h.created("/t");
+        h.created("/t/x");
+        assertEquals(1, h.stat("/t").cversion());
+        h.ok(new Op.Delete("/t/x", -1));
+        assertEquals(2, h.stat("/t").cversion());
+        OpResult.Created s = (OpResult.Created) h.ok(create("/t/s-", new byte[0], null, CreateMode.PERSISTENT_SEQUENTIAL, -1));
+        assertEquals("/t/s-0000000001", s.path());
+        assertEquals(3, h.stat("/t").cversion());
+        h.created("/t/y");
+        assertEquals(new Stat(h.stat("/t").czxid(), h.stat("/t").mzxid(), h.state.lastZxid(), h.stat("/t").ctime(), h.stat("/t").mtime(),
+                0, 4, 0, 0, 0, 2), h.stat("/t"));
+        assertEquals(3, h.state.find("/t").childCreations());
     }
 
     @Test
@@ -121,7 +143,7 @@ class TreeStatTest {
     }
 
     @Test
-    void sequentialNamesAreTheParentCversionAndAreNeverReused() {
+    void sequentialNamesCountTheParentsChildCreationsAndAreNeverReused() {
         TreeHarness h = new TreeHarness();
         h.created("/q");
         h.created("/q/plain");
@@ -132,7 +154,9 @@ class TreeStatTest {
         h.ok(new Op.Delete("/q/job-0000000002", -1));
         h.ok(new Op.Delete("/q/job-0000000001", -1));
         h.ok(new Op.Delete("/q/plain", -1));
-        assertEquals(3, h.stat("/q").cversion());
+        // Three creations and three deletions; the stored counter, which names the next one, is 3.
+        assertEquals(6, h.stat("/q").cversion());
+        assertEquals(3, h.state.find("/q").childCreations());
         OpResult.Created third = (OpResult.Created) h.ok(create("/q/", new byte[0], null, CreateMode.PERSISTENT_SEQUENTIAL, -1));
         assertEquals("/q/0000000003", third.path());
         long session = h.openSession();
@@ -156,18 +180,24 @@ class TreeStatTest {
     }
 
     @Test
-    void containerAndTtlOwnersUseZooKeeperEncodings() {
+    void containerAndTtlOwnersUseZooKeeperEncodingsWhichTheirStatsHide() {
         TreeHarness h = new TreeHarness();
         Stat container = h.created("/c", CreateMode.CONTAINER, Caller.ANONYMOUS);
-        assertEquals(Long.MIN_VALUE, container.ephemeralOwner());
+        assertEquals(Long.MIN_VALUE, h.state.find("/c").ephemeralOwner());
         OpResult.Created ttl = (OpResult.Created) h.ok(create("/t", new byte[0], null, CreateMode.PERSISTENT_TTL, 12_345));
-        assertEquals(0xff00000000000000L | 12_345, ttl.stat().ephemeralOwner());
+        assertEquals(0xff00000000000000L | 12_345, h.state.find("/t").ephemeralOwner());
         OpResult.Created maxTtl = (OpResult.Created) h.ok(
                 create("/s-", new byte[0], null, CreateMode.PERSISTENT_SEQUENTIAL_TTL, NodeKind.TTL_MAX_MS));
         assertEquals("/s-0000000002", maxTtl.path());
-        assertEquals(0xff0000ffffffffffL, maxTtl.stat().ephemeralOwner());
-        assertEquals(NodeKind.TTL, NodeKind.of(maxTtl.stat().ephemeralOwner()));
-        assertEquals(NodeKind.TTL_MAX_MS, NodeKind.ttlMs(maxTtl.stat().ephemeralOwner()));
+        long owner = h.state.find("/s-0000000002").ephemeralOwner();
+        assertEquals(0xff0000ffffffffffL, owner);
+        assertEquals(NodeKind.TTL, NodeKind.of(owner));
+        assertEquals(NodeKind.TTL_MAX_MS, NodeKind.ttlMs(owner));
+        // ZooKeeper's Stat shows ephemeralOwner 0 for every znode that is not an ephemeral (DataNode.copyStat).
+        assertEquals(0, container.ephemeralOwner());
+        assertEquals(0, ttl.stat().ephemeralOwner());
+        assertEquals(0, maxTtl.stat().ephemeralOwner());
+        assertEquals(0, h.stat("/c").ephemeralOwner());
         assertEquals(List.of("/c"), h.state.containerPaths());
         assertEquals(List.of("/s-0000000002", "/t"), h.state.ttlPaths().stream().sorted().toList());
         h.ok(new Op.Delete("/t", -1));

@@ -32,7 +32,8 @@ class ZnodeTest {
         h.ok(new Op.Delete("/q/c", -1));
         Stat q = h.stat("/q");
         assertInstanceOf(Znode.Full.class, h.state.find("/q"), "its pzxid and cversion moved");
-        assertEquals(1, q.cversion());
+        assertEquals(1, h.state.find("/q").childCreations());
+        assertEquals(2, q.cversion(), "a create and a delete, as ZooKeeper reports them");
         assertEquals(h.state.lastZxid(), q.pzxid());
 
         h.created("/r");
