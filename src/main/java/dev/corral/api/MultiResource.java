@@ -63,7 +63,13 @@ public class MultiResource extends ClientResource {
         for (ObjectNode o : opNodes(b)) {
             String kind = textOf(o, "op");
             kinds.add(kind);
-            ops.add(parseWriteOp(kind, o));
+            try {
+                ops.add(parseWriteOp(kind, o));
+            } catch (ApiException e) {
+                // Refused before validation (a malformed path, a bad field): still say which operation it was.
+                throw new ApiException(e.status, e.code, "operation " + ops.size() + ": " + e.getMessage(), e.path,
+                        Map.of("failedOp", ops.size()));
+            }
         }
         return outcomes.await(corral.write(new Op.Multi(ops), callers.of(request, session)), null, (result, zxid) -> {
             List<OpResult> results = ((OpResult.MultiDone) result).results();

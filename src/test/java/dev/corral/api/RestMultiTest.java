@@ -222,4 +222,15 @@ class RestMultiTest {
         assertEquals("NO_NODE", j.getString("results[5].code"));
         assertTrue(j.getLong("zxid") >= j.getLong("results[0].stat.pzxid"));
     }
+
+    @Test
+    void anOperationRefusedBeforeValidationIsNamedAndNothingChanges() {
+        String p = uniquePath("multi-parse");
+        create(p);
+        Response r = json(Map.of("ops", List.of(op("op", "create", "path", p + "/a"), op("op", "check", "path", p),
+                op("op", "create", "path", p + "/../b")))).post("/v1/multi");
+        JsonPath j = RestSupport.assertBadArguments(r);
+        assertEquals(2, j.getInt("failedOp"), r::asString);
+        assertEquals(404, given().get("/v1/nodes" + p + "/a").statusCode(), "nothing of the multi was applied");
+    }
 }
