@@ -1,7 +1,7 @@
 package dev.corral.api;
 
 import dev.corral.config.CorralConfig;
-import dev.corral.node.Outcome;
+import dev.corral.replica.Outcome;
 import dev.corral.tree.ErrorCode;
 import dev.corral.tree.OpResult;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package dev.corral.node;
 
+import dev.corral.replica.Outcome;
 import dev.corral.tree.Caller;
 import dev.corral.tree.Op;
 import dev.corral.tree.TreeState;

@@ -24,8 +24,8 @@ final class LogWriter implements AutoCloseable {
 
     /** Told what became durable, on the writer thread. */
     interface Listener {
-        /** A write is durable; ({@code index}, {@code term}) is its last entry, or (0, 0) if it held only hard state. */
-        void persisted(long index, long term) throws InterruptedException;
+        /** Every write up to {@code writeId} is durable. */
+        void persisted(long writeId) throws InterruptedException;
 
         /** A write failed; its outcome is unknown and the writer has stopped. */
         void failed(Throwable cause) throws InterruptedException;
@@ -33,7 +33,7 @@ final class LogWriter implements AutoCloseable {
 
     private sealed interface Job {}
 
-    private record Append(HardState hardState, List<Entry> entries) implements Job {}
+    private record Append(long writeId, HardState hardState, List<Entry> entries) implements Job {}
 
     private record Compact(long index, long term) implements Job {}
 
@@ -56,9 +56,12 @@ final class LogWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues {@code entries} (which replace any stored suffix from their first index) and the hard state. */
-    void append(HardState hardState, List<Entry> entries) {
-        queue.add(new Append(hardState, entries));
+    /**
+     * Queues write {@code writeId}: {@code entries} (which replace any stored suffix from their first index) and the
+     * hard state. Write ids increase in queue order.
+     */
+    void append(long writeId, HardState hardState, List<Entry> entries) {
+        queue.add(new Append(writeId, hardState, entries));
     }
 
     /** Queues a compaction of the log up to {@code index}, after every append queued before it. */
@@ -95,9 +98,11 @@ final class LogWriter implements AutoCloseable {
     private void persist(List<Job> jobs) throws InterruptedException {
         HardState hs = null;
         List<Entry> entries = new ArrayList<>();
+        long writeId = 0;
         for (Job job : jobs) {
             switch (job) {
                 case Append a -> {
+                    writeId = a.writeId();
                     if (a.hardState() != null) hs = a.hardState();
                     if (!a.entries().isEmpty()) {
                         long first = a.entries().getFirst().index();
@@ -107,23 +112,25 @@ final class LogWriter implements AutoCloseable {
                     }
                 }
                 case Compact c -> {
-                    flush(hs, entries);
+                    flush(writeId, hs, entries);
+                    writeId = 0;
                     hs = null;
                     entries = new ArrayList<>();
                     log.compact(c.index(), c.term());
                 }
             }
         }
-        flush(hs, entries);
+        flush(writeId, hs, entries);
     }
 
-    private void flush(HardState hs, List<Entry> entries) throws InterruptedException {
-        if (hs == null && entries.isEmpty()) return;
-        long started = System.nanoTime();
-        log.write(hs, entries);
-        metrics.logWrite(System.nanoTime() - started, entries.size());
-        Entry last = entries.isEmpty() ? null : entries.getLast();
-        listener.persisted(last == null ? 0 : last.index(), last == null ? 0 : last.term());
+    private void flush(long writeId, HardState hs, List<Entry> entries) throws InterruptedException {
+        if (writeId == 0) return;
+        if (hs != null || !entries.isEmpty()) {
+            long started = System.nanoTime();
+            log.write(hs, entries);
+            metrics.logWrite(System.nanoTime() - started, entries.size());
+        }
+        listener.persisted(writeId);
     }
 
     @Override

@@ -1,8 +1,12 @@
 package dev.corral.node;
 
+import dev.corral.replica.Replica;
+import dev.corral.replica.Outcome;
+import dev.corral.replica.Sequencer;
 import dev.corral.consensus.Entry;
 import dev.corral.consensus.RaftConfig;
-import dev.corral.consensus.Ready;
+import dev.corral.consensus.HardState;
+import dev.corral.consensus.Message;
 import dev.corral.consensus.Role;
 import dev.corral.consensus.SoftState;
 import dev.corral.storage.CorruptLogException;
@@ -16,6 +20,7 @@ import dev.corral.tree.Caller;
 import dev.corral.tree.ErrorCode;
 import dev.corral.tree.Op;
 import dev.corral.tree.Prep;
+import dev.corral.tree.TreeChange;
 import dev.corral.tree.TreeState;
 import dev.corral.tree.WatchRegistry;
 import dev.corral.txn.SessionSecret;
@@ -72,8 +77,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     private record Touch(long sessionId, CompletableFuture<Boolean> result) implements Event {}
 
-    /** A durable write by the log writer of storage generation {@code generation}; index 0 if it held no entries. */
-    private record Persisted(int generation, long index, long term) implements Event {}
+    /** Writes up to {@code writeId} of the log writer of storage generation {@code generation} are durable. */
+    private record Persisted(int generation, long writeId) implements Event {}
 
     private record SnapshotDone(SnapshotMeta meta) implements Event {}
 
@@ -108,6 +113,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     // Owned by the core thread.
     private Replica<Pending> replica;
+    /** Carries out the replica's output in the order the protocol needs; built with the replica. */
+    private Sequencer<Pending> sequencer;
     private LogWriter writer;
     /** Bumped whenever storage is reopened, so that events of an earlier log writer are told apart. */
     private int generation;
@@ -314,6 +321,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 new Replica.Settings(settings.limits(), settings.reapIntervalTicks(), settings.pendingRequestsMax()), r.state(),
                 r.snapshotTerm(), r.hardState(),
                 r.entries());
+        sequencer = new Sequencer<>(replica, new DriverIo());
         startWriter();
         if (!recovered) {
             recovered = true;
@@ -337,8 +345,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
         int gen = ++generation;
         writer = new LogWriter(storage.log(), metrics, new LogWriter.Listener() {
             @Override
-            public void persisted(long index, long term) throws InterruptedException {
-                inbox.put(new Persisted(gen, index, term));
+            public void persisted(long writeId) throws InterruptedException {
+                inbox.put(new Persisted(gen, writeId));
             }
 
             @Override
@@ -371,7 +379,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
                     : replica.touchSession(t.sessionId(), wallClockMs.getAsLong()) || (!replica.isLeader() && state.session(t.sessionId()) != null));
             case Persisted p -> {
                 if (p.generation() != generation || replica == null) return;
-                if (p.index() > 0) replica.persisted(p.index(), p.term());
+                sequencer.durable(p.writeId());
                 if (outage != null) storageResumed();
             }
             case WriteFailed f -> {
@@ -382,47 +390,58 @@ public final class NodeDriver implements Corral, AutoCloseable {
         }
     }
 
-    /**
-     * Takes the replica's output until it has none, and hands it to the writer and the watchers, and completes
-     * client requests. Completing on this thread is cheap: what continues a request only builds its response
-     * and hands it to the HTTP layer's own threads (measured: 15–20% more writes per second than a hop through
-     * a completer thread).
-     */
+    /** Carries out the replica's output (through {@link DriverIo}) until it has none. */
     private void drainOutput() {
-        while (true) {
-            Replica.Output<Pending> out = replica.process();
-            if (out.isEmpty()) break;
-            Ready ready = out.ready();
-            if (ready != null) {
-                if (ready.mustPersist()) {
-                    writer.append(ready.hardState(), ready.entries());
-                }
-                for (Entry e : ready.committed()) snapshotter.committed(e.data().length);
-                if (ready.softState() != null) onSoftState(ready.softState());
-            }
-            if (out.committed() != null) {
-                TreeState committed = out.committed();
-                watches.atomically(() -> {
-                    watches.dispatch(out.changes());
-                    for (long id : out.closedSessions()) watches.dropSession(id, committed.lastZxid());
-                    state = committed;
-                    return null;
-                });
-            }
-            if (!out.completions().isEmpty()) {
-                List<Replica.Completion<Pending>> done = out.completions();
-                complete(done);
-            }
-        }
+        sequencer.drain();
         publishStatus();
         if (outage == null) snapshotter.maybeStart(state, replica::termAt, storage.snapshots());
     }
 
-    private void complete(List<Replica.Completion<Pending>> done) {
-        long now = System.nanoTime();
-        for (Replica.Completion<Pending> c : done) {
+    /**
+     * The node's adapters for the {@link Sequencer}: the log writer, the watchers and the client requests.
+     * Completing on the core thread is cheap: what continues a request only builds its response and hands it to
+     * the HTTP layer's own threads (measured: 15–20% more writes per second than a hop through a completer thread).
+     */
+    private final class DriverIo implements Sequencer.Io<Pending> {
+        @Override
+        public void write(long writeId, HardState hardState, List<Entry> entries) {
+            writer.append(writeId, hardState, entries);
+        }
+
+        @Override
+        public void resetToSnapshot(long writeId, Message.InstallSnapshot m) {
+            throw new IllegalStateException("node " + settings.raft().id() + " has no peers to install a snapshot from");
+        }
+
+        @Override
+        public void send(Message m) {
+            // A cluster of one has no peers to send to.
+        }
+
+        @Override
+        public void softState(SoftState s) {
+            onSoftState(s);
+        }
+
+        @Override
+        public void applied(Entry e) {
+            snapshotter.committed(e.data().length);
+        }
+
+        @Override
+        public void committed(TreeState committed, List<TreeChange> changes, List<Long> closedSessions) {
+            watches.atomically(() -> {
+                watches.dispatch(changes);
+                for (long id : closedSessions) watches.dropSession(id, committed.lastZxid());
+                state = committed;
+                return null;
+            });
+        }
+
+        @Override
+        public void completed(Replica.Completion<Pending> c) {
             inFlight.remove(c.token());
-            metrics.commit(now - c.token().startNanos());
+            metrics.commit(System.nanoTime() - c.token().startNanos());
             c.token().future().complete(c.outcome());
         }
     }
@@ -480,6 +499,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
         if (replica != null) {
             appliedTerm = replica.termAt(state.lastZxid());
             replica = null;
+            sequencer = null;
         }
         // Not ready before anyone hears of the failure, so that no client sees ready after its write failed.
         publishStatus();

@@ -1,5 +1,6 @@
 package dev.corral.node;
 
+import dev.corral.replica.Outcome;
 import dev.corral.config.CorralConfig;
 import dev.corral.config.Members;
 import dev.corral.consensus.RaftConfig;

@@ -1,5 +1,6 @@
 package dev.corral.node;
 
+import dev.corral.replica.Outcome;
 import dev.corral.consensus.Role;
 import dev.corral.tree.ErrorCode;
 

@@ -1,5 +1,6 @@
 package dev.corral.node;
 
+import dev.corral.replica.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

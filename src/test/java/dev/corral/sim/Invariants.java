@@ -3,7 +3,7 @@ package dev.corral.sim;
 import dev.corral.consensus.Entry;
 import dev.corral.consensus.Role;
 import dev.corral.consensus.SoftState;
-import dev.corral.node.Outcome;
+import dev.corral.replica.Outcome;
 import dev.corral.storage.StoredEntry;
 import dev.corral.tree.AclTable;
 import dev.corral.tree.Apply;

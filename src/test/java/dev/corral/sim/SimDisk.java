@@ -34,11 +34,14 @@ import java.util.random.RandomGenerator;
 final class SimDisk {
     /** What the driver asked to make durable, in order. */
     sealed interface Pending {
+        /** The sequencer's id of this write. */
+        long writeId();
+
         /** A {@code Ready}'s hard state (may be null) and entries (may be empty), one atomic write. */
-        record Write(HardState hardState, List<Entry> entries) implements Pending {}
+        record Write(long writeId, HardState hardState, List<Entry> entries) implements Pending {}
 
         /** A snapshot installed from the leader: store it, then reset the log to start after it. */
-        record Install(long index, long term, byte[] snapshot) implements Pending {}
+        record Install(long writeId, long index, long term, byte[] snapshot) implements Pending {}
     }
 
     /** How a crash treats the unsynced writes. */
@@ -52,26 +55,14 @@ final class SimDisk {
     final MemoryLogStore log = MemoryLogStore.withTornWrites();
     final MemorySnapshotStore snapshots;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private long enqueued;
-    private long synced;
 
     SimDisk(int snapshotChunkBytes) {
         this.snapshots = new MemorySnapshotStore(snapshotChunkBytes);
     }
 
-    /** Queues a write; returns its sequence number. */
-    long enqueue(Pending p) {
+    /** Queues a write. */
+    void enqueue(Pending p) {
         pending.addLast(p);
-        return ++enqueued;
-    }
-
-    /** Sequence number of the last queued write; messages produced now must wait until it is synced. */
-    long lastEnqueued() {
-        return enqueued;
-    }
-
-    long lastSynced() {
-        return synced;
     }
 
     boolean hasPending() {
@@ -91,7 +82,6 @@ final class SimDisk {
     Pending syncNext() {
         Pending p = pending.removeFirst();
         applyDurably(p);
-        synced++;
         return p;
     }
 
@@ -113,10 +103,7 @@ final class SimDisk {
         }
     }
 
-    /**
-     * Loses the unsynced writes as {@code kind} says; returns a short description for the trace. Sequence
-     * numbers stay monotonic so that nothing queued before the crash is ever mistaken for synced.
-     */
+    /** Loses the unsynced writes as {@code kind} says; returns a short description for the trace. */
     String crash(CrashKind kind, RandomGenerator rng) {
         int n = pending.size();
         String what = "lost " + n + " unsynced writes";
@@ -142,7 +129,6 @@ final class SimDisk {
                 what += ", tore the next at index " + torn.index() + " after " + intact + " intact entries";
             }
         }
-        synced = enqueued;
         pending.clear();
         return what;
     }

@@ -13,14 +13,14 @@ final class SimExplore {
         long from = Long.parseLong(args[1]);
         int count = Integer.parseInt(args[2]);
         boolean verbose = java.util.Arrays.asList(args).contains("-v");
-        SimNode.Sabotage sabotage = SimNode.Sabotage.NONE;
-        for (String a : args) if (a.startsWith("--sabotage=")) sabotage = SimNode.Sabotage.valueOf(a.substring(11));
+        SimNode.DiskFault diskFault = SimNode.DiskFault.NONE;
+        for (String a : args) if (a.startsWith("--disk-fault=")) diskFault = SimNode.DiskFault.valueOf(a.substring(11));
         int failures = 0;
         long steps = 0;
         long started = System.nanoTime();
         for (long seed = from; seed < from + count; seed++) {
             try {
-                Simulation.Result r = new Simulation(scenario, seed, sabotage).run();
+                Simulation.Result r = new Simulation(scenario, seed, diskFault).run();
                 steps += r.steps();
                 if (verbose) System.out.println(r.summary());
             } catch (SimulationFailure f) {

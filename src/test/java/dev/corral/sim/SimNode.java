@@ -3,32 +3,30 @@ package dev.corral.sim;
 import dev.corral.consensus.Entry;
 import dev.corral.consensus.Message;
 import dev.corral.consensus.RaftConfig;
-import dev.corral.consensus.Ready;
+import dev.corral.consensus.HardState;
 import dev.corral.consensus.SoftState;
-import dev.corral.node.Replica;
+import dev.corral.replica.Replica;
+import dev.corral.replica.Sequencer;
 import dev.corral.tree.AclTable;
 import dev.corral.tree.Apply;
 import dev.corral.tree.Prep;
 import dev.corral.tree.SnapshotCodec;
+import dev.corral.tree.TreeChange;
 import dev.corral.tree.TreeState;
 import dev.corral.txn.SessionSecret;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
+import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * One node: a {@link Replica}, its {@link SimDisk}, and the driver loop around them, as the production driver
- * will run it. After every input the driver drains {@link Replica#process()}: it queues the Ready's hard state
- * and entries as one write, holds the Ready's messages until every write queued so far is durable, and
- * reports {@code persisted} when a write with entries is synced. Committed entries are applied inside
- * {@code process()}; the driver hands them, with completions and role changes, to the simulator's checkers.
- *
- * <p>Holding messages behind every earlier write, not only the Ready's own, matters when Readys are
- * pipelined: a Ready with nothing to persist may still acknowledge entries that an earlier, unsynced write
- * holds (an append acknowledged twice, or a follower's commit point).
+ * One node: a {@link Replica} driven by the production {@link Sequencer}, with a {@link SimDisk} and the
+ * simulated network as its I/O adapters. The sequencer decides what is written, when messages go out (after
+ * every write they may depend on is durable) and when the replica hears of durability; this class only moves
+ * bytes: a queued write waits on the simulated disk until the simulator syncs it, and messages go to the
+ * simulated network.
  */
 final class SimNode {
     /** What the node needs from the simulation around it. */
@@ -46,17 +44,14 @@ final class SimNode {
         void completed(SimNode n, Replica.Completion<Workload.Request> c);
     }
 
-    private record Held(long afterWrite, Message message) {}
-
     /**
-     * Deliberate driver bugs, for tests that prove the checkers catch them. {@code ACK_BEFORE_SYNC} reports a
-     * write durable and sends its messages as soon as it is queued; {@code SEND_AHEAD_OF_EARLIER_WRITES} sends a
-     * Ready's messages as soon as that Ready's own write (if any) is durable, ignoring earlier unsynced writes.
+     * Deliberate faults of the simulated disk, for tests that prove the checkers catch what they cause.
+     * {@code LIES_ABOUT_SYNC} reports every write durable as soon as it is queued, while a crash still loses it
+     * (a disk whose cache ignores flushes): acknowledged writes are lost and the checkers must notice.
      */
-    enum Sabotage {
+    enum DiskFault {
         NONE,
-        ACK_BEFORE_SYNC,
-        SEND_AHEAD_OF_EARLIER_WRITES
+        LIES_ABOUT_SYNC
     }
 
     /** Moments when a crash hurts most; the simulation arms one for a node, and the node crashes when it comes. */
@@ -77,9 +72,11 @@ final class SimNode {
     private final Replica.Settings settings;
     private final Env env;
     private final long clockOffsetMs;
-    private final Sabotage sabotage;
-    private final ArrayDeque<Held> outgoing = new ArrayDeque<>();
+    private final DiskFault diskFault;
     Replica<Workload.Request> replica;
+    private Sequencer<Workload.Request> sequencer;
+    /** The bytes of a snapshot being installed, between the replica restoring from it and the sequencer queuing its write. */
+    private byte[] installing;
     /** Bumped at every crash, so that events scheduled for an earlier life are ignored. */
     int incarnation;
     boolean syncScheduled;
@@ -93,9 +90,9 @@ final class SimNode {
     TreeState lastCheckedState;
     long ticks;
 
-    SimNode(int id, RaftConfig config, Replica.Settings settings, int snapshotChunkBytes, long clockOffsetMs, Sabotage sabotage,
+    SimNode(int id, RaftConfig config, Replica.Settings settings, int snapshotChunkBytes, long clockOffsetMs, DiskFault diskFault,
             Env env) {
-        this.sabotage = sabotage;
+        this.diskFault = diskFault;
         this.id = id;
         this.config = config;
         this.settings = settings;
@@ -120,6 +117,7 @@ final class SimNode {
         Prep prep = new Prep(settings.limits(), apply, sessionIds, () -> new SessionSecret(sessionIds.getAsLong() | 1, sessionIds.getAsLong()));
         replica = new Replica<>(config, raftRandom, prep, apply, settings, r.snapshotState(), r.snapshotTerm(), r.hardState(),
                 r.entries());
+        sequencer = new Sequencer<>(replica, new Io());
         lastApplied = r.snapshotState().lastZxid();
         snapshotIndex = lastApplied;
         lastCheckedState = null;
@@ -130,7 +128,7 @@ final class SimNode {
     String crash(SimDisk.CrashKind kind, RandomGenerator rng) {
         String what = disk.crash(kind, rng);
         replica = null;
-        outgoing.clear();
+        sequencer = null;
         incarnation++;
         syncScheduled = false;
         processScheduled = false;
@@ -140,66 +138,13 @@ final class SimNode {
 
     /** Drains the replica's output until it has nothing more to say. */
     void drain() {
-        for (int round = 0; ; round++) {
-            Replica.Output<Workload.Request> out = replica.process();
-            if (out.isEmpty()) return;
-            if (round > 10_000) throw new AssertionError("node " + id + ": process() never runs dry");
-            handle(out);
-        }
+        sequencer.drain();
     }
 
-    private void handle(Replica.Output<Workload.Request> out) {
-        Ready ready = out.ready();
-        if (ready != null) {
-            if (ready.softState() != null) env.softState(this, ready.softState());
-            if (ready.mustPersist()) {
-                disk.enqueue(new SimDisk.Pending.Write(ready.hardState(), ready.entries()));
-                env.requestSync(this);
-                if (sabotage == Sabotage.ACK_BEFORE_SYNC && !ready.entries().isEmpty()) {
-                    replica.persisted(ready.lastEntryIndex(), ready.lastEntryTerm());
-                }
-            }
-            long after = switch (sabotage) {
-                case NONE -> disk.lastEnqueued();
-                case ACK_BEFORE_SYNC -> 0;
-                case SEND_AHEAD_OF_EARLIER_WRITES -> ready.mustPersist() ? disk.lastEnqueued() : 0;
-            };
-            for (Message m : ready.messages()) {
-                if (after <= disk.lastSynced()) env.send(this, m);
-                else outgoing.addLast(new Held(after, m));
-            }
-            release();
-            for (Entry e : ready.committed()) env.applied(this, e);
-        }
-        for (Replica.Completion<Workload.Request> c : out.completions()) env.completed(this, c);
-    }
-
-    /** Makes the oldest queued write durable, reports it, and sends what was waiting for it. */
+    /** Makes the oldest queued write durable and tells the sequencer. */
     void syncOne() {
         SimDisk.Pending p = disk.syncNext();
-        if (p instanceof SimDisk.Pending.Write w && !w.entries().isEmpty() && sabotage != Sabotage.ACK_BEFORE_SYNC) {
-            Entry last = w.entries().getLast();
-            replica.persisted(last.index(), last.term());
-        }
-        release();
-    }
-
-    private void release() {
-        if (sabotage == Sabotage.SEND_AHEAD_OF_EARLIER_WRITES) {
-            // Messages wait only for their own Ready's write, so held ones may be out of order.
-            var it = outgoing.iterator();
-            while (it.hasNext()) {
-                Held h = it.next();
-                if (h.afterWrite() <= disk.lastSynced()) {
-                    it.remove();
-                    env.send(this, h.message());
-                }
-            }
-            return;
-        }
-        while (!outgoing.isEmpty() && outgoing.peekFirst().afterWrite() <= disk.lastSynced()) {
-            env.send(this, outgoing.removeFirst().message());
-        }
+        sequencer.durable(p.writeId());
     }
 
     /** Snapshots the applied state, compacts the durable log and then the replica's log. */
@@ -215,7 +160,8 @@ final class SimNode {
 
     /**
      * Installs the leader's snapshot whose bytes were fetched from the leader's disk. If the replica restored
-     * from it, queues the snapshot as a write, so that the acknowledgement waits for it; returns the state.
+     * from it, the sequencer queues the snapshot as a write, so that the acknowledgement waits for it; returns
+     * the state.
      */
     TreeState install(Message.InstallSnapshot m, byte[] bytes) {
         TreeState state;
@@ -224,15 +170,57 @@ final class SimNode {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (!replica.installSnapshot(m, state)) return null;
-        disk.enqueue(new SimDisk.Pending.Install(m.index(), m.snapshotTerm(), bytes));
-        env.requestSync(this);
+        installing = bytes;
+        try {
+            if (!sequencer.installSnapshot(m, state)) return null;
+        } finally {
+            installing = null;
+        }
         lastApplied = m.index();
         snapshotIndex = m.index();
         return state;
     }
 
     int heldMessages() {
-        return outgoing.size();
+        return sequencer.heldMessages();
+    }
+
+    private final class Io implements Sequencer.Io<Workload.Request> {
+        @Override
+        public void write(long writeId, HardState hardState, List<Entry> entries) {
+            disk.enqueue(new SimDisk.Pending.Write(writeId, hardState, entries));
+            env.requestSync(SimNode.this);
+            if (diskFault == DiskFault.LIES_ABOUT_SYNC) sequencer.durable(writeId);
+        }
+
+        @Override
+        public void resetToSnapshot(long writeId, Message.InstallSnapshot m) {
+            disk.enqueue(new SimDisk.Pending.Install(writeId, m.index(), m.snapshotTerm(), installing));
+            env.requestSync(SimNode.this);
+        }
+
+        @Override
+        public void send(Message m) {
+            env.send(SimNode.this, m);
+        }
+
+        @Override
+        public void softState(SoftState s) {
+            env.softState(SimNode.this, s);
+        }
+
+        @Override
+        public void applied(Entry e) {
+            env.applied(SimNode.this, e);
+        }
+
+        @Override
+        public void committed(TreeState state, List<TreeChange> changes, List<Long> closedSessions) {
+        }
+
+        @Override
+        public void completed(Replica.Completion<Workload.Request> c) {
+            env.completed(SimNode.this, c);
+        }
     }
 }

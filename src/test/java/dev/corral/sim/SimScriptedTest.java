@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corral.consensus.Message;
 import dev.corral.consensus.Role;
-import dev.corral.node.Outcome;
+import dev.corral.replica.Outcome;
 import dev.corral.tree.Caller;
 import dev.corral.tree.CreateMode;
 import dev.corral.tree.Op;

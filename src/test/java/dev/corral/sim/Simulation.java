@@ -5,8 +5,8 @@ import dev.corral.consensus.Message;
 import dev.corral.consensus.RaftConfig;
 import dev.corral.consensus.Role;
 import dev.corral.consensus.SoftState;
-import dev.corral.node.Outcome;
-import dev.corral.node.Replica;
+import dev.corral.replica.Outcome;
+import dev.corral.replica.Replica;
 import dev.corral.tree.Caller;
 import dev.corral.tree.CreateMode;
 import dev.corral.tree.Op;
@@ -75,11 +75,11 @@ final class Simulation implements SimNode.Env {
     private final long appliedLogBytes;
 
     Simulation(SimOptions.Scenario scenario, long seed) {
-        this(scenario, seed, SimNode.Sabotage.NONE);
+        this(scenario, seed, SimNode.DiskFault.NONE);
     }
 
     /** A run with a deliberately broken driver, to show that the checkers notice. */
-    Simulation(SimOptions.Scenario scenario, long seed, SimNode.Sabotage sabotage) {
+    Simulation(SimOptions.Scenario scenario, long seed, SimNode.DiskFault diskFault) {
         this.seed = seed;
         this.rng = new SplittableRandom(seed);
         this.options = SimOptions.draw(scenario, rng);
@@ -95,7 +95,7 @@ final class Simulation implements SimNode.Env {
             RaftConfig config = new RaftConfig(i, voters, options.electionTicks(), options.heartbeatTicks(),
                     options.maxEntriesPerAppend(), options.maxBytesPerAppend(), options.maxUncommittedBytes(), appliedLogBytes);
             nodes[i] = new SimNode(i, config, settings, options.snapshotChunkBytes(), n == 1 ? 0 : rng.nextInt(50),
-                    sabotage, this);
+                    diskFault, this);
         }
         network = new SimNetwork(rng, options);
         workload = new Workload(rng, options);

@@ -69,42 +69,33 @@ class SimulationTest {
     }
 
     /**
-     * The checkers can fail: a driver that reports writes durable before the disk synced them loses
-     * acknowledged entries, and the failure, replayed from its seed, happens at the same step with the same trace.
+     * The checkers can fail: a disk that reports writes durable before they are (the production sequencer then
+     * acknowledges them) loses acknowledged entries at a crash, and the failure, replayed from its seed, happens at the same step with the same trace.
      */
     @Test
-    void aDriverThatAcknowledgesBeforeSyncingIsCaughtAndTheFailureReplaysExactly() {
+    void aDiskThatLiesAboutSyncIsCaughtAndTheFailureReplaysExactly() {
         for (SimOptions.Scenario scenario : SimOptions.Scenario.values()) {
-            assertCaughtAndReplayed(scenario, SimNode.Sabotage.ACK_BEFORE_SYNC);
+            assertCaughtAndReplayed(scenario, SimNode.DiskFault.LIES_ABOUT_SYNC);
         }
     }
 
-    /**
-     * Pipelined Readys: a Ready with nothing to persist may still acknowledge entries that an earlier, unsynced
-     * write holds, so its messages must wait for every earlier write, not only its own.
-     */
-    @Test
-    void aDriverThatSendsAheadOfEarlierUnsyncedWritesIsCaught() {
-        assertCaughtAndReplayed(SimOptions.Scenario.CLUSTER3, SimNode.Sabotage.SEND_AHEAD_OF_EARLIER_WRITES);
-    }
-
-    private static void assertCaughtAndReplayed(SimOptions.Scenario scenario, SimNode.Sabotage sabotage) {
+    private static void assertCaughtAndReplayed(SimOptions.Scenario scenario, SimNode.DiskFault diskFault) {
         for (long seed = 1; seed <= 20; seed++) {
-            SimulationFailure first = failureOf(scenario, seed, sabotage);
+            SimulationFailure first = failureOf(scenario, seed, diskFault);
             if (first == null) continue;
-            SimulationFailure again = failureOf(scenario, seed, sabotage);
+            SimulationFailure again = failureOf(scenario, seed, diskFault);
             assertNotNull(again, scenario + " seed " + seed + " failed once but not on replay");
             assertEquals(first.step, again.step);
             assertEquals(first.traceHash, again.traceHash);
             assertEquals(String.valueOf(first.getCause().getMessage()), String.valueOf(again.getCause().getMessage()));
             return;
         }
-        fail(scenario + ": no seed in 1..20 noticed the sabotaged driver (" + sabotage + ")");
+        fail(scenario + ": no seed in 1..20 noticed the faulty disk (" + diskFault + ")");
     }
 
-    private static SimulationFailure failureOf(SimOptions.Scenario scenario, long seed, SimNode.Sabotage sabotage) {
+    private static SimulationFailure failureOf(SimOptions.Scenario scenario, long seed, SimNode.DiskFault diskFault) {
         try {
-            new Simulation(scenario, seed, sabotage).run();
+            new Simulation(scenario, seed, diskFault).run();
             return null;
         } catch (SimulationFailure f) {
             return f;

@@ -1,6 +1,6 @@
 package dev.corral.sim;
 
-import dev.corral.node.Outcome;
+import dev.corral.replica.Outcome;
 import dev.corral.tree.Caller;
 import dev.corral.tree.CreateMode;
 import dev.corral.tree.Op;

@@ -1,5 +1,5 @@
 /**
- * The deterministic simulator: several {@link dev.corral.node.Replica}s driven as the production driver will
+ * The deterministic simulator: several {@link dev.corral.replica.Replica}s driven as the production driver will
  * drive them, over a simulated network, simulated disks and a simulated clock, all from one seed (after
  * TigerBeetle's VOPR).
  *

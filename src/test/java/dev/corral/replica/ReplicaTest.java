@@ -1,4 +1,4 @@
-package dev.corral.node;
+package dev.corral.replica;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

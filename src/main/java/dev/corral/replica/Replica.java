@@ -1,4 +1,4 @@
-package dev.corral.node;
+package dev.corral.replica;
 
 import dev.corral.consensus.Entry;
 import dev.corral.consensus.HardState;

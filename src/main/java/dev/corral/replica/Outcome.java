@@ -1,4 +1,4 @@
-package dev.corral.node;
+package dev.corral.replica;
 
 import dev.corral.tree.ErrorCode;
 import dev.corral.tree.OpResult;
