@@ -61,6 +61,14 @@ public interface LogStore extends AutoCloseable {
      */
     void compact(long index, long term);
 
+    /**
+     * Atomically replaces the whole log by a snapshot's end: removes every entry, records ({@code index},
+     * {@code term}) as the base and raises the stored commit index to {@code index}. A follower calls it after
+     * it stored a leader's snapshot that its log does not reach (or contradicts); a crash leaves either the old
+     * log or the reset one, never a mix.
+     */
+    void resetTo(long index, long term);
+
     /** Number of stored entries and their payload bytes, for metrics. */
     long sizeBytes();
 

@@ -100,6 +100,14 @@ public final class MemoryLogStore implements LogStore {
     }
 
     @Override
+    public synchronized void resetTo(long index, long term) {
+        entries.clear();
+        bytes = 0;
+        base = new LogBase(index, term);
+        hardState = new HardState(hardState.term(), hardState.votedFor(), Math.max(hardState.commit(), index));
+    }
+
+    @Override
     public synchronized long sizeBytes() {
         return bytes;
     }

@@ -94,6 +94,12 @@ final class FlakyStorage implements NodeStorage.Opener {
         }
 
         @Override
+        public void resetTo(long index, long term) {
+            checkWritable();
+            disk.resetTo(index, term);
+        }
+
+        @Override
         public void truncateSuffix(long fromIndex) {
             checkWritable();
             disk.truncateSuffix(fromIndex);

@@ -170,6 +170,11 @@ class LogAppendBenchmarkTest {
         }
 
         @Override
+        public void resetTo(long index, long term) {
+            delegate.resetTo(index, term);
+        }
+
+        @Override
         public long sizeBytes() {
             return delegate.sizeBytes();
         }

@@ -96,8 +96,7 @@ final class SimDisk {
                     throw new UncheckedIOException(e);
                 }
                 w.commit();
-                log.compact(in.index(), in.term());
-                log.truncateSuffix(in.index() + 1);
+                log.resetTo(in.index(), in.term());
                 snapshots.retain(2);
             }
         }

@@ -149,6 +149,23 @@ public abstract class LogStoreContract {
     }
 
     @Test
+    void resetToASnapshotReplacesTheWholeLogAndRaisesTheCommitIndex() {
+        LogStore s = store();
+        s.write(new HardState(3, 2, 4), entries(1, 10, 3));
+        s.resetTo(7, 2);
+        assertEquals(new LogBase(7, 2), s.base());
+        assertEquals(7, s.lastIndex());
+        assertTrue(s.readRaw(1, 20, 100).isEmpty(), "no entry of the old log is left, not even the ones after the snapshot");
+        assertEquals(new HardState(3, 2, 7), s.hardState());
+        LogStore r = reopen();
+        assertEquals(new LogBase(7, 2), r.base());
+        assertEquals(7, r.lastIndex());
+        assertEquals(new HardState(3, 2, 7), r.hardState());
+        r.write(null, entries(8, 9, 4));
+        assertEntries(entries(8, 9, 4), r.readRaw(1, 20, 100));
+    }
+
+    @Test
     void readsHonourRangeAndCount() {
         LogStore s = store();
         s.write(null, entries(1, 20, 1));

@@ -206,6 +206,24 @@ final class JdbcLogStore implements LogStore {
     }
 
     @Override
+    public void resetTo(long index, long term) {
+        tx.call("reset the log to a snapshot", s -> {
+            s.createMutationQuery("delete from LogRow").executeUpdate();
+            s.createMutationQuery("update HardStateRow set baseIndex = :bi, baseTerm = :bt, commitIndex = :c where id = :id")
+                    .setParameter("bi", index)
+                    .setParameter("bt", term)
+                    .setParameter("c", Math.max(hardState.commit(), index))
+                    .setParameter("id", HardStateRow.ID)
+                    .executeUpdate();
+            return null;
+        });
+        hardState = new HardState(hardState.term(), hardState.votedFor(), Math.max(hardState.commit(), index));
+        base = new LogBase(index, term);
+        lastIndex = index;
+        sizeBytes = 0;
+    }
+
+    @Override
     public void compact(long index, long term) {
         if (index <= base.index()) return;
         long removed = tx.call("compact the log", s -> {
