@@ -59,6 +59,29 @@ public interface CorralConfig {
 
     Http http();
 
+    Peer peer();
+
+    /** Internal REST between members (see {@code dev.corral.peer}). */
+    interface Peer {
+        /** Largest peer request body accepted; a batch of appends is kept far below it, one big entry fits. */
+        @WithDefault("64M")
+        io.quarkus.runtime.configuration.MemorySize bodyBytesMax();
+
+        /** How long a request to a peer may take before it counts as failed (then the next waits, with backoff). */
+        @WithDefault("2s")
+        Duration requestTimeout();
+
+        /** Messages queued towards one peer, at most; beyond it new ones are dropped (the protocol re-sends). */
+        @WithDefault("10000")
+        @Min(16)
+        int queueMessagesMax();
+
+        /** Payload bytes sent to one peer in one request, about (one message is always sent whole). */
+        @WithDefault("4194304")
+        @Min(1024)
+        int batchBytesMax();
+    }
+
     /** Where the log and snapshots are kept. */
     interface Storage {
         /** Unset: the embedded SQLite database in the data directory; {@code jdbc:postgresql://…}: PostgreSQL. */

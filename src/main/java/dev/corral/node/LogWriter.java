@@ -37,6 +37,9 @@ final class LogWriter implements AutoCloseable {
 
     private record Compact(long index, long term) implements Job {}
 
+    /** Write {@code writeId}: replace the whole log by a snapshot's end ({@link LogStore#resetTo}). */
+    private record Reset(long writeId, long index, long term) implements Job {}
+
     private final LogStore log;
     private final NodeMetrics metrics;
     private final Listener listener;
@@ -62,6 +65,11 @@ final class LogWriter implements AutoCloseable {
      */
     void append(long writeId, HardState hardState, List<Entry> entries) {
         queue.add(new Append(writeId, hardState, entries));
+    }
+
+    /** Queues write {@code writeId}: the atomic reset of the log to a snapshot's end, after every write queued before it. */
+    void reset(long writeId, long index, long term) {
+        queue.add(new Reset(writeId, index, term));
     }
 
     /** Queues a compaction of the log up to {@code index}, after every append queued before it. */
@@ -117,6 +125,14 @@ final class LogWriter implements AutoCloseable {
                     hs = null;
                     entries = new ArrayList<>();
                     log.compact(c.index(), c.term());
+                }
+                case Reset r -> {
+                    flush(writeId, hs, entries);
+                    writeId = 0;
+                    hs = null;
+                    entries = new ArrayList<>();
+                    log.resetTo(r.index(), r.term());
+                    listener.persisted(r.writeId());
                 }
             }
         }

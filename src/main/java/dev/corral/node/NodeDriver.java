@@ -5,6 +5,7 @@ import dev.corral.replica.Outcome;
 import dev.corral.replica.Sequencer;
 import dev.corral.consensus.Entry;
 import dev.corral.consensus.RaftConfig;
+import dev.corral.peer.Transport;
 import dev.corral.consensus.HardState;
 import dev.corral.consensus.Message;
 import dev.corral.consensus.Role;
@@ -82,6 +83,24 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     private record SnapshotDone(SnapshotMeta meta) implements Event {}
 
+    /** Replication messages from peers. */
+    private record Deliver(List<Message> messages) implements Event {}
+
+    /** A leader's snapshot, fetched and stored durably, decoded: ready to install. */
+    private record SnapshotFetched(Message.InstallSnapshot m, TreeState state) implements Event {}
+
+    /** Fetching a leader's snapshot ended without one to install. */
+    private record SnapshotFetchEnded(Message.InstallSnapshot m) implements Event {}
+
+    /** Heartbeats for sessions, passed on by a follower to this node as leader. */
+    private record Touched(long[] sessionIds) implements Event {}
+
+    /** Completes {@code then} once the served tree has applied {@code zxid}. */
+    private record AwaitApplied(long zxid, Runnable then) implements Event {}
+
+    /** A read barrier asked by a peer or a local linearizable read: see {@link #barrier(boolean)}. */
+    private record Barrier(boolean linearizable, Pending pending) implements Event {}
+
     private record SnapshotFailed(long index, Throwable cause) implements Event {}
 
     /** The log writer of storage generation {@code generation} failed; the outcome of its write is unknown. */
@@ -103,6 +122,9 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private final BlockingQueue<Event> inbox;
     private final Snapshotter snapshotter;
     private final Thread coreThread;
+    private final Transport transport;
+    /** Session heartbeats to pass on to the leader at the next tick (a follower's); touched by HTTP threads. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Boolean> touchedSessions = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The open storage; null during an outage until it is reopened. Written by the core thread only. */
     private volatile NodeStorage storage;
@@ -127,6 +149,10 @@ public final class NodeDriver implements Corral, AutoCloseable {
     /** Term of the entry at the applied zxid, taken from the replica discarded at a storage failure. */
     private long appliedTerm;
     private int lastLeader;
+    /** Actions waiting for the served tree to reach a zxid, by zxid. */
+    private final java.util.TreeMap<Long, List<Runnable>> appliedWaiters = new java.util.TreeMap<>();
+    /** The snapshot being fetched from a leader, if any. */
+    private Message.InstallSnapshot fetching;
 
     /**
      * {@code storage} is the node's storage, already opened (and owned) by the caller, which hands it over: the
@@ -135,6 +161,13 @@ public final class NodeDriver implements Corral, AutoCloseable {
      */
     public NodeDriver(Settings settings, NodeStorage storage, NodeStorage.Opener opener, NodeMetrics metrics, LongSupplier wallClockMs,
             Consumer<String> onFatal) {
+        this(settings, storage, opener, metrics, wallClockMs, Transport.NONE, onFatal);
+    }
+
+    /** A member of a cluster: {@code transport} reaches the other members. */
+    public NodeDriver(Settings settings, NodeStorage storage, NodeStorage.Opener opener, NodeMetrics metrics, LongSupplier wallClockMs,
+            Transport transport, Consumer<String> onFatal) {
+        this.transport = transport;
         this.onFatal = onFatal;
         this.settings = settings;
         this.storage = storage;
@@ -171,18 +204,71 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     // ---- Corral ----
 
+    /**
+     * A write. On the leader it is validated and proposed here; on a follower that knows a leader it is forwarded
+     * there, and the answer waits until this node has applied the write (or, for a refusal, everything the leader
+     * had applied when it refused), so that the client's next read here sees what its write saw.
+     */
     @Override
     public CompletableFuture<Outcome> write(Op op, Caller caller) {
+        int leader = forwardTo();
+        if (leader != 0) return transport.forward(leader, op, caller).thenCompose(this::afterLeader);
         Pending p = new Pending(new CompletableFuture<>(), System.nanoTime(), true);
         offer(new Submit(op, caller, p), p.future);
         return p.future;
     }
 
+    /** ZooKeeper's sync: completes once this node has applied every write the leader had accepted when it was asked. */
     @Override
     public CompletableFuture<Outcome> sync() {
+        return barrier(false);
+    }
+
+    /**
+     * A read barrier. {@code linearizable} false is {@link #sync()}. True: completes once this node has applied an
+     * index the leader committed <em>after</em> this call began — the leader commits a no-op entry of its term, which
+     * proves it still leads, and every write acknowledged before the call is at or below it. A read of this node's
+     * tree after that is linearizable.
+     */
+    public CompletableFuture<Outcome> barrier(boolean linearizable) {
+        int leader = forwardTo();
+        if (leader != 0) return transport.barrier(leader, linearizable).thenCompose(this::afterLeader);
         Pending p = new Pending(new CompletableFuture<>(), System.nanoTime(), false);
-        offer(new Sync(p), p.future);
+        offer(new Barrier(linearizable, p), p.future);
         return p.future;
+    }
+
+    /** Completes once this node's served tree has applied {@code zxid} (at once if it has); refused if the node is not running. */
+    public CompletableFuture<Outcome> awaitApplied(long zxid) {
+        CompletableFuture<Outcome> f = new CompletableFuture<>();
+        Outcome done = new Outcome.Done(new dev.corral.tree.OpResult.Nothing(), zxid);
+        if (state.lastZxid() >= zxid) {
+            f.complete(done);
+        } else {
+            offer(new AwaitApplied(zxid, () -> f.complete(done)), f);
+        }
+        return f;
+    }
+
+    /** The leader to forward to: non-zero when this node runs, follows, and knows a leader. */
+    private int forwardTo() {
+        NodeStatus s = status;
+        if (s.phase() != NodeStatus.Phase.RUNNING || s.role() == Role.LEADER || s.leaderId() == 0 || s.leaderId() == s.nodeId()) return 0;
+        return s.leaderId();
+    }
+
+    /** The leader answered: wait until this node has applied what the answer reflects. */
+    private CompletableFuture<Outcome> afterLeader(dev.corral.peer.PeerCodec.Reply reply) {
+        Outcome o = reply.outcome();
+        long zxid = switch (o) {
+            case Outcome.Done d -> Math.max(d.zxid(), reply.appliedZxid());
+            case Outcome.Refused r -> reply.appliedZxid();
+            default -> 0;
+        };
+        if (zxid <= state.lastZxid()) return CompletableFuture.completedFuture(o);
+        CompletableFuture<Outcome> f = new CompletableFuture<>();
+        offer(new AwaitApplied(zxid, () -> f.complete(o)), f);
+        return f;
     }
 
     @Override
@@ -193,7 +279,15 @@ public final class NodeDriver implements Corral, AutoCloseable {
             // No session expires while the storage is away: expiry needs a write, and the rebuilt replica gives
             // every session a full timeout. So a session the tree holds is alive.
             f.complete(state.session(sessionId) != null);
-        } else if (s.phase() != NodeStatus.Phase.RUNNING || !inbox.offer(new Touch(sessionId, f))) {
+        } else if (s.phase() != NodeStatus.Phase.RUNNING) {
+            f.complete(false);
+        } else if (s.role() != Role.LEADER && s.leaderId() != 0) {
+            // A follower vouches for a session its tree holds, and passes the heartbeat on to the leader, whose
+            // tracker decides expiry, at its next tick, batched with the others.
+            boolean known = state.session(sessionId) != null;
+            if (known) touchedSessions.put(sessionId, Boolean.TRUE);
+            f.complete(known);
+        } else if (!inbox.offer(new Touch(sessionId, f))) {
             f.complete(false);
         }
         return f;
@@ -266,6 +360,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
                     continue;
                 }
                 if (now - nextTick >= 0) {
+                    passOnHeartbeats();
                     replica.tick(wallClockMs.getAsLong());
                     nextTick = Math.max(nextTick + tickNanos, now - tickNanos);
                 }
@@ -386,6 +481,34 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 if (f.generation() == generation && replica != null) storageFailed(f.cause());
             }
             case SnapshotDone d -> onSnapshotDone(d.meta());
+            case Deliver d -> {
+                if (replica == null) return;
+                for (Message m : d.messages()) {
+                    if (m instanceof Message.InstallSnapshot is) onInstallSnapshot(is);
+                    else replica.step(m);
+                }
+            }
+            case SnapshotFetched f -> {
+                fetching = null;
+                if (replica != null && sequencer.installSnapshot(f.m(), f.state())) installed(f.state());
+            }
+            case SnapshotFetchEnded f -> fetching = null;
+            case Touched t -> {
+                if (replica != null) for (long id : t.sessionIds()) replica.touchSession(id, wallClockMs.getAsLong());
+            }
+            case AwaitApplied a -> {
+                if (state.lastZxid() >= a.zxid()) a.then().run();
+                else appliedWaiters.computeIfAbsent(a.zxid(), k -> new ArrayList<>(1)).add(a.then());
+            }
+            case Barrier b -> {
+                if (outage != null) {
+                    b.pending().future().complete(status.refusal());
+                } else {
+                    inFlight.add(b.pending());
+                    if (b.linearizable()) replica.readBarrier(b.pending());
+                    else replica.sync(b.pending());
+                }
+            }
             case SnapshotFailed f -> snapshotter.failed(f.index(), f.cause());
         }
     }
@@ -410,12 +533,12 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
         @Override
         public void resetToSnapshot(long writeId, Message.InstallSnapshot m) {
-            throw new IllegalStateException("node " + settings.raft().id() + " has no peers to install a snapshot from");
+            writer.reset(writeId, m.index(), m.snapshotTerm());
         }
 
         @Override
         public void send(Message m) {
-            // A cluster of one has no peers to send to.
+            transport.send(m);
         }
 
         @Override
@@ -436,6 +559,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 state = committed;
                 return null;
             });
+            releaseAppliedWaiters();
         }
 
         @Override
@@ -475,6 +599,124 @@ public final class NodeDriver implements Corral, AutoCloseable {
         long applied = state.lastZxid();
         boolean caughtUp = applied >= commit && (s.role() != Role.LEADER || replica.termAt(commit) == s.term());
         status = new NodeStatus(phase, id, s.role(), s.leaderId(), s.term(), commit, applied, replica.lastIndex(), caughtUp, failure);
+    }
+
+    // ---- cluster ----
+
+    /** Steps from peers, from the HTTP threads; false if the inbox is full (the messages are dropped, as a network may). */
+    public boolean deliver(List<Message> messages) {
+        return status.phase() == NodeStatus.Phase.RUNNING && inbox.offer(new Deliver(messages));
+    }
+
+    /** Heartbeats a follower passed on; dropped if the inbox is full (the next ones come within a tick). */
+    public void touched(long[] sessionIds) {
+        inbox.offer(new Touched(sessionIds));
+    }
+
+    /** A write a follower forwarded: proposed here if this node leads, else refused with the leader it knows. */
+    public CompletableFuture<Outcome> forwarded(Op op, Caller caller) {
+        Pending p = new Pending(new CompletableFuture<>(), System.nanoTime(), true);
+        offer(new Submit(op, caller, p), p.future);
+        return p.future;
+    }
+
+    /** A barrier a follower asked for; answered only by a leader. */
+    public CompletableFuture<Outcome> barrierForPeer(boolean linearizable) {
+        Pending p = new Pending(new CompletableFuture<>(), System.nanoTime(), false);
+        offer(new Barrier(linearizable, p), p.future);
+        return p.future;
+    }
+
+    /** The stored snapshot at ({@code index}, {@code term}) for a follower to fetch, or null if not held. */
+    public java.io.InputStream snapshotBytes(long index, long term) throws java.io.IOException {
+        NodeStorage s = storage;
+        if (s == null) return null;
+        for (SnapshotMeta m : s.snapshots().list()) {
+            if (m.index() == index && m.term() == term) return s.snapshots().open(m.id());
+        }
+        return null;
+    }
+
+    private void passOnHeartbeats() {
+        if (touchedSessions.isEmpty()) return;
+        int leader = lastLeader;
+        long[] ids = touchedSessions.keySet().stream().mapToLong(Long::longValue).toArray();
+        for (long id : ids) touchedSessions.remove(id);
+        if (leader != 0 && leader != settings.raft().id()) transport.touch(leader, ids);
+    }
+
+    private void releaseAppliedWaiters() {
+        long applied = state.lastZxid();
+        while (!appliedWaiters.isEmpty() && appliedWaiters.firstKey() <= applied) {
+            for (Runnable r : appliedWaiters.pollFirstEntry().getValue()) r.run();
+        }
+    }
+
+    /**
+     * A leader tells this node to install its snapshot. If the log already holds what the snapshot covers, the core
+     * takes the message as it is; otherwise the snapshot is fetched (in the background, in chunks) and stored
+     * durably before the core sees the message, which it then acknowledges only after the log reset is durable too.
+     */
+    private void onInstallSnapshot(Message.InstallSnapshot m) {
+        if (m.term() < replica.softState().term() || m.index() <= replica.commitIndex() || replica.termAt(m.index()) == m.snapshotTerm()) {
+            // Stale, or covered by what this log holds: the core answers without replacing its log.
+            replica.step(m);
+            return;
+        }
+        if (fetching != null) return;
+        fetching = m;
+        NodeStorage s = storage;
+        Thread.ofPlatform().daemon().name("corral-snapshot-fetch").start(() -> fetchSnapshot(m, s));
+    }
+
+    private void fetchSnapshot(Message.InstallSnapshot m, NodeStorage s) {
+        int id = settings.raft().id();
+        long started = System.nanoTime();
+        try {
+            dev.corral.storage.SnapshotStore.Writer w = s.snapshots().begin(m.index(), m.snapshotTerm());
+            boolean held;
+            try {
+                held = transport.fetchSnapshot(m.from(), m.index(), m.snapshotTerm(), w);
+                if (held) w.commit();
+                else w.abort();
+            } catch (Exception e) {
+                w.abort();
+                throw e;
+            }
+            if (!held) {
+                inbox.put(new SnapshotFetchEnded(m));
+                return;
+            }
+            TreeState fetched = null;
+            for (SnapshotMeta meta : s.snapshots().list()) {
+                if (meta.index() == m.index() && meta.term() == m.snapshotTerm()) {
+                    try (java.io.InputStream in = s.snapshots().open(meta.id())) {
+                        fetched = dev.corral.tree.SnapshotCodec.read(in, acls);
+                    }
+                }
+            }
+            if (fetched == null) throw new IllegalStateException("the stored snapshot is gone");
+            LOG.infof("node %d: fetched and stored the snapshot of node %d at index %d in %d ms", id, m.from(), m.index(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            inbox.put(new SnapshotFetched(m, fetched));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warnf("node %d: fetching the snapshot of node %d at index %d failed: %s; the leader will offer it again", id, m.from(),
+                    m.index(), e.toString());
+            inbox.offer(new SnapshotFetchEnded(m));
+        }
+    }
+
+    /** The replica restored from a leader's snapshot: it is the served tree now. */
+    private void installed(TreeState snapshot) {
+        watches.atomically(() -> {
+            state = snapshot;
+            return null;
+        });
+        snapshotter.startedAt(snapshot.lastZxid());
+        releaseAppliedWaiters();
+        LOG.infof("node %d: installed the leader's snapshot at zxid %d", settings.raft().id(), snapshot.lastZxid());
     }
 
     // ---- storage outages ----

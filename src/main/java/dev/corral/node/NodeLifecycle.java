@@ -24,7 +24,14 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.transaction.TransactionManager;
+import dev.corral.consensus.Message;
+import dev.corral.peer.HttpTransport;
+import dev.corral.peer.PeerHandler;
+import dev.corral.peer.Transport;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.flywaydb.core.Flyway;
 import org.hibernate.SessionFactory;
@@ -40,7 +47,7 @@ import org.jboss.logging.Logger;
  * supervisor can restart it.
  */
 @ApplicationScoped
-public class NodeLifecycle implements Corral {
+public class NodeLifecycle implements Corral, PeerHandler {
     private static final Logger LOG = Logger.getLogger(NodeLifecycle.class);
 
     @Inject
@@ -65,6 +72,7 @@ public class NodeLifecycle implements Corral {
     Instance<NodeMetrics> metrics;
 
     private volatile NodeDriver driver;
+    private volatile HttpTransport transport;
     private final WatchRegistry noWatches = new WatchRegistry(1, 0);
 
     void onStart(@Observes StartupEvent event) {
@@ -93,7 +101,17 @@ public class NodeLifecycle implements Corral {
                 config.limits().queuedRequestsMax(), config.limits().watchedPathsPerSession(), config.limits().watchedPaths(),
                 config.limits().pendingRequestsMax());
         NodeMetrics m = metrics.isResolvable() ? metrics.get() : NodeMetrics.NONE;
-        driver = new NodeDriver(settings, storage, this::openStorage, m, System::currentTimeMillis, message -> {
+        Transport peers = Transport.NONE;
+        if (members.size() > 1) {
+            HttpTransport http = new HttpTransport(config.nodeId(), members.urls(), config.clusterSecret().orElseThrow(),
+                    new HttpTransport.Settings(config.peer().requestTimeout(), config.limits().requestTimeout(), config.peer().queueMessagesMax(),
+                            config.peer().batchBytesMax()));
+            http.start();
+            peers = http;
+            transport = http;
+            LOG.infof("node %d: member of %s", config.nodeId(), members.urls());
+        }
+        driver = new NodeDriver(settings, storage, this::openStorage, m, System::currentTimeMillis, peers, message -> {
             LOG.errorf("node %d stopped: %s", config.nodeId(), message);
             Quarkus.asyncExit(3);
         });
@@ -125,6 +143,8 @@ public class NodeLifecycle implements Corral {
     void onStop(@Observes ShutdownEvent event) {
         NodeDriver d = driver;
         if (d != null) d.close();
+        HttpTransport t = transport;
+        if (t != null) t.close();
     }
 
     /** The running driver, for metrics; null before start-up completes. */
@@ -168,6 +188,59 @@ public class NodeLifecycle implements Corral {
     public NodeStatus status() {
         NodeDriver d = driver;
         return d == null ? NodeStatus.starting(config.nodeId()) : d.status();
+    }
+
+    /** A read barrier: {@code linearizable} false is {@link #sync()}; see {@link NodeDriver#barrier}. */
+    public CompletableFuture<Outcome> barrier(boolean linearizable) {
+        NodeDriver d = driver;
+        if (d == null) return CompletableFuture.completedFuture(starting());
+        return d.barrier(linearizable);
+    }
+
+    /** Completes once the served tree has applied {@code zxid}. */
+    public CompletableFuture<Outcome> awaitApplied(long zxid) {
+        NodeDriver d = driver;
+        if (d == null) return CompletableFuture.completedFuture(starting());
+        return d.awaitApplied(zxid);
+    }
+
+    // ---- PeerHandler ----
+
+    @Override
+    public boolean deliver(List<Message> messages) {
+        NodeDriver d = driver;
+        return d != null && d.deliver(messages);
+    }
+
+    @Override
+    public CompletableFuture<Outcome> forwarded(Op op, Caller caller) {
+        NodeDriver d = driver;
+        if (d == null) return CompletableFuture.completedFuture(starting());
+        return d.forwarded(op, caller);
+    }
+
+    @Override
+    public void touched(long[] sessionIds) {
+        NodeDriver d = driver;
+        if (d != null) d.touched(sessionIds);
+    }
+
+    @Override
+    public CompletableFuture<Outcome> barrier(boolean linearizable, boolean forPeer) {
+        NodeDriver d = driver;
+        if (d == null) return CompletableFuture.completedFuture(starting());
+        return d.barrierForPeer(linearizable);
+    }
+
+    @Override
+    public long appliedZxid() {
+        return state().lastZxid();
+    }
+
+    @Override
+    public InputStream snapshot(long index, long term) throws IOException {
+        NodeDriver d = driver;
+        return d == null ? null : d.snapshotBytes(index, term);
     }
 
     private Outcome starting() {

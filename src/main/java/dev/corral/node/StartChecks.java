@@ -15,7 +15,7 @@ import java.nio.file.Path;
 public final class StartChecks {
     private StartChecks() {}
 
-    /** The voting members, refusing a configuration this release cannot run: it runs a cluster of one. */
+    /** The voting members; a cluster of more than one needs the cluster secret, with which members authenticate each other. */
     public static Members members(CorralConfig config) {
         Members members;
         try {
@@ -28,8 +28,6 @@ public final class StartChecks {
                 throw new StartRefused("corral.members names " + members.size() + " members but corral.cluster-secret"
                         + " (CORRAL_CLUSTER_SECRET) is not set: members authenticate each other with it");
             }
-            throw new StartRefused("corral.members names " + members.size() + " members; this release runs a cluster of"
-                    + " one (replication between members is not available yet): leave corral.members unset");
         }
         return members;
     }

@@ -98,6 +98,22 @@ public final class PeerCodec {
         };
     }
 
+    // ---- session heartbeats ----
+
+    public static byte[] encodeSessionIds(long[] ids) {
+        Bytes.Out out = new Bytes.Out().u8(FORMAT).i32(ids.length);
+        for (long id : ids) out.i64(id);
+        return out.toArray();
+    }
+
+    public static long[] decodeSessionIds(byte[] body) {
+        Bytes.In in = format(body);
+        long[] ids = new long[in.count(8)];
+        for (int i = 0; i < ids.length; i++) ids[i] = in.i64();
+        in.end();
+        return ids;
+    }
+
     // ---- forwarded writes ----
 
     public static byte[] encodeForward(Op op, Caller caller) {
@@ -206,8 +222,29 @@ public final class PeerCodec {
 
     // ---- outcomes ----
 
-    public static byte[] encodeOutcome(Outcome outcome) {
-        Bytes.Out out = new Bytes.Out().u8(FORMAT);
+    /**
+     * A leader's answer to a forwarded write or a barrier: the outcome, and the zxid of the leader's served tree when
+     * it answered. A follower waits until it has applied that zxid before it answers its client, so that the client's
+     * next read there sees what the leader's answer saw (a refusal included: {@code NODE_EXISTS} means the node is
+     * there to read).
+     */
+    public record Reply(Outcome outcome, long appliedZxid) {}
+
+    public static byte[] encodeReply(Reply reply) {
+        Bytes.Out out = new Bytes.Out().u8(FORMAT).i64(reply.appliedZxid());
+        writeOutcome(out, reply.outcome());
+        return out.toArray();
+    }
+
+    public static Reply decodeReply(byte[] body) {
+        Bytes.In in = format(body);
+        long zxid = in.i64();
+        Outcome o = readOutcome(in);
+        in.end();
+        return new Reply(o, zxid);
+    }
+
+    private static void writeOutcome(Bytes.Out out, Outcome outcome) {
         switch (outcome) {
             case Outcome.Done d -> {
                 out.u8(1).i64(d.zxid());
@@ -221,13 +258,11 @@ public final class PeerCodec {
             case Outcome.Lost l -> out.u8(4).str(l.message());
             case Outcome.Unknown u -> out.u8(5).str(u.message());
         }
-        return out.toArray();
     }
 
-    public static Outcome decodeOutcome(byte[] body) {
-        Bytes.In in = format(body);
+    private static Outcome readOutcome(Bytes.In in) {
         int kind = in.u8();
-        Outcome o = switch (kind) {
+        return switch (kind) {
             case 1 -> {
                 long zxid = in.i64();
                 yield new Outcome.Done(readResult(in, 0), zxid);
@@ -247,8 +282,6 @@ public final class PeerCodec {
             case 5 -> new Outcome.Unknown(in.str());
             default -> throw new Bytes.MalformedPeerBody("unknown outcome kind " + kind);
         };
-        in.end();
-        return o;
     }
 
     private static ErrorCode code(String name) {

@@ -211,6 +211,25 @@ public final class Replica<T> {
         waitForBarrier(token, null);
     }
 
+    /**
+     * A linearizable read barrier: proposes a no-op transaction and completes {@code token} with its index once it is
+     * applied. Its commit proves that this node led at a moment after the call (a deposed leader's entry never
+     * commits in its term), and every write acknowledged before the call sits at a lower index (Leader
+     * Completeness), so a read of any tree that has applied that index sees all of them.
+     */
+    public void readBarrier(T token) {
+        followCoreRole();
+        if (speculative == null) {
+            completions.add(new Completion<>(token, notLeader()));
+            return;
+        }
+        if (waiters >= settings.pendingRequestsMax()) {
+            completions.add(new Completion<>(token, overloaded()));
+            return;
+        }
+        propose(new TxnRecord(nowMs, new Txn.Noop()), token);
+    }
+
     private void waitForBarrier(T token, Outcome.Refused refusal) {
         long barrier = core.lastIndex();
         if (barrier <= committed.lastZxid()) {
