@@ -2,6 +2,7 @@ package dev.corral.api;
 
 import dev.corral.node.Corral;
 import dev.corral.tree.AclCheck;
+import dev.corral.replica.Outcome;
 import dev.corral.tree.Caller;
 import dev.corral.tree.CreateMode;
 import dev.corral.tree.ErrorCode;
@@ -105,7 +106,13 @@ public class NodesResource extends ClientResource {
             @Parameter(description = "Session id: counts as a heartbeat; required for watch") @QueryParam("session") String sessionParam,
             @Parameter(description = "With children=true: at most this many names (a page); the answer's next is the"
                     + " after of the next page") @QueryParam("limit") Integer limit,
-            @Parameter(description = "With children=true: only names after this one (sorted order)") @QueryParam("after") String after) {
+            @Parameter(description = "With children=true: only names after this one (sorted order)") @QueryParam("after") String after,
+            @Parameter(description = "sequential (default): this node's tree, which may lag the leader but never goes back and"
+                    + " never misses this client's own writes through this node (ZooKeeper's guarantee); linearizable: first"
+                    + " waits until this node has applied a point the leader committed after the request arrived, so the"
+                    + " answer reflects every write acknowledged anywhere before it") @QueryParam("consistency") String consistency,
+            @Parameter(description = "Answer only once this node has applied this zxid (a zxid the client has seen, from any"
+                    + " node); 503 OPERATION_TIMEOUT if it does not get there within the request timeout") @QueryParam("minZxid") Long minZxid) {
         String path = znodePath(requestPath(request, NODES, raw));
         long session = Sessions.authorize(corral, request, sessionParam, path);
         if (watch && session == 0) throw ApiException.badArguments("watch=true needs a session", path);
@@ -113,6 +120,14 @@ public class NodesResource extends ClientResource {
         if (session != 0) corral.touchSession(session);
         WatchKind kind = children ? WatchKind.CHILD : WatchKind.DATA;
         if (!children && (limit != null || after != null)) throw ApiException.badArguments("limit and after page children=true", path);
+        CompletableFuture<Outcome> gate = ReadGates.gate(corral, consistency, minZxid, path);
+        if (gate == null) return read(path, session, caller, kind, watch, children, exists, limit, after);
+        return outcomes.await(gate, path, (result, zxid) -> zxid).thenCompose(zxid -> read(path, session, caller, kind, watch, children,
+                exists, limit, after));
+    }
+
+    private CompletionStage<Response> read(String path, long session, Caller caller, WatchKind kind, boolean watch, boolean children,
+            boolean exists, Integer limit, String after) {
         return corral.watches().<CompletionStage<Response>>atomically(() -> {
             TreeState state = Reads.state(corral);
             if (watch && state.session(session) == null) {

@@ -20,6 +20,15 @@ public interface Corral {
     /** Completes once every write accepted before it is applied here (ZooKeeper's sync). */
     CompletableFuture<Outcome> sync();
 
+    /**
+     * A read barrier: {@code linearizable} false is {@link #sync()}; true completes once this node has applied an
+     * index the leader committed after the call began, so that a read of {@link #state()} then is linearizable.
+     */
+    CompletableFuture<Outcome> barrier(boolean linearizable);
+
+    /** Completes once the served tree has applied {@code zxid} (a client's "read at least what I have seen"). */
+    CompletableFuture<Outcome> awaitApplied(long zxid);
+
     /** A session heartbeat; completes with false if the session is unknown or expired. */
     CompletableFuture<Boolean> touchSession(long sessionId);
 

@@ -230,6 +230,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
      * proves it still leads, and every write acknowledged before the call is at or below it. A read of this node's
      * tree after that is linearizable.
      */
+    @Override
     public CompletableFuture<Outcome> barrier(boolean linearizable) {
         int leader = forwardTo();
         if (leader != 0) return transport.barrier(leader, linearizable).thenCompose(this::afterLeader);
@@ -239,6 +240,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
     }
 
     /** Completes once this node's served tree has applied {@code zxid} (at once if it has); refused if the node is not running. */
+    @Override
     public CompletableFuture<Outcome> awaitApplied(long zxid) {
         CompletableFuture<Outcome> f = new CompletableFuture<>();
         Outcome done = new Outcome.Done(new dev.corral.tree.OpResult.Nothing(), zxid);

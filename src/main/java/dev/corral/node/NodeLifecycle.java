@@ -190,14 +190,14 @@ public class NodeLifecycle implements Corral, PeerHandler {
         return d == null ? NodeStatus.starting(config.nodeId()) : d.status();
     }
 
-    /** A read barrier: {@code linearizable} false is {@link #sync()}; see {@link NodeDriver#barrier}. */
+    @Override
     public CompletableFuture<Outcome> barrier(boolean linearizable) {
         NodeDriver d = driver;
         if (d == null) return CompletableFuture.completedFuture(starting());
         return d.barrier(linearizable);
     }
 
-    /** Completes once the served tree has applied {@code zxid}. */
+    @Override
     public CompletableFuture<Outcome> awaitApplied(long zxid) {
         NodeDriver d = driver;
         if (d == null) return CompletableFuture.completedFuture(starting());
