@@ -14,10 +14,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -40,26 +47,82 @@ public class ClusterResource {
     @Inject
     Outcomes outcomes;
 
+    private static final Duration MEMBER_TIMEOUT = Duration.ofSeconds(1);
+    private static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(MEMBER_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+
     @GET
     @Path("cluster")
     @NonBlocking
-    @Operation(summary = "Members, roles, leader and term")
+    @Operation(summary = "Members, roles, leader and term", description = "Each member's role, term, commit index, applied zxid,"
+            + " readiness and lag, as it reports them itself (asked with a one-second timeout; a member that does not answer is"
+            + " shown unreachable).")
     @APIResponse(responseCode = "200", description = "The cluster as this node sees it",
             content = @Content(schema = @Schema(implementation = Dtos.Cluster.class)))
-    public Dtos.Cluster cluster() {
+    public CompletionStage<Dtos.Cluster> cluster() {
         NodeStatus s = corral.status();
         Members members = Members.parse(config.members().orElse(""), config.nodeId());
-        List<Dtos.Member> out = new ArrayList<>();
-        for (Map.Entry<Integer, URI> m : members.urls().entrySet()) {
-            int id = m.getKey();
-            String role;
-            if (id == s.leaderId()) role = "leader";
-            else if (id == config.nodeId()) role = s.role() == Role.LEADER ? "leader" : s.role() == Role.FOLLOWER ? "follower" : "candidate";
-            else role = "follower";
-            String url = m.getValue() != null ? m.getValue().toString() : "";
-            out.add(new Dtos.Member(id, url, role.toLowerCase(Locale.ROOT), id == config.nodeId()));
+        List<CompletableFuture<Dtos.MemberStatus>> asked = new ArrayList<>();
+        List<Map.Entry<Integer, URI>> entries = new ArrayList<>(members.urls().entrySet());
+        for (Map.Entry<Integer, URI> m : entries) {
+            asked.add(m.getKey() == config.nodeId() || m.getValue() == null ? CompletableFuture.completedFuture(self(s)) : ask(m.getValue()));
         }
-        return new Dtos.Cluster(s.leaderId(), s.term(), s.commitIndex(), s.appliedZxid(), out);
+        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Long leaderCommit = null;
+            for (int i = 0; i < entries.size(); i++) {
+                Dtos.MemberStatus r = asked.get(i).join();
+                if (r != null && r.id() == s.leaderId()) leaderCommit = r.commitIndex();
+            }
+            List<Dtos.Member> out = new ArrayList<>();
+            for (int i = 0; i < entries.size(); i++) {
+                int id = entries.get(i).getKey();
+                String url = entries.get(i).getValue() != null ? entries.get(i).getValue().toString() : "";
+                Dtos.MemberStatus r = asked.get(i).join();
+                if (r == null) {
+                    out.add(new Dtos.Member(id, url, id == s.leaderId() ? "leader" : "unreachable", false, false, null, null, null, null, null));
+                } else {
+                    Long lag = leaderCommit == null ? null : Math.max(0, leaderCommit - r.appliedZxid());
+                    out.add(new Dtos.Member(id, url, r.role(), id == config.nodeId(), true, r.term(), r.commitIndex(), r.appliedZxid(), r.ready(), lag));
+                }
+            }
+            return new Dtos.Cluster(s.leaderId(), s.term(), s.commitIndex(), s.appliedZxid(), out);
+        });
+    }
+
+    @GET
+    @Path("cluster/self")
+    @NonBlocking
+    @Operation(summary = "This node's replication status", description = "Role, known leader, term, commit index, applied zxid,"
+            + " last log index and readiness of the answering node.")
+    @APIResponse(responseCode = "200", description = "This node", content = @Content(schema = @Schema(implementation = Dtos.MemberStatus.class)))
+    public Dtos.MemberStatus self() {
+        return self(corral.status());
+    }
+
+    private static Dtos.MemberStatus self(NodeStatus s) {
+        return new Dtos.MemberStatus(s.nodeId(), roleName(s.role()), s.leaderId(), s.term(), s.commitIndex(), s.appliedZxid(), s.lastIndex(),
+                s.isReady(), s.notReadyReason());
+    }
+
+    static String roleName(Role role) {
+        return switch (role) {
+            case LEADER -> "leader";
+            case FOLLOWER -> "follower";
+            default -> "candidate";
+        };
+    }
+
+    /** A member's own status, or null if it does not answer in time. */
+    private CompletableFuture<Dtos.MemberStatus> ask(URI base) {
+        HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/cluster/self")).timeout(MEMBER_TIMEOUT).GET().build();
+        return http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).handle((res, failure) -> {
+            if (failure != null || res.statusCode() != 200) return null;
+            try {
+                return MAPPER.readValue(res.body(), Dtos.MemberStatus.class);
+            } catch (IOException e) {
+                return null;
+            }
+        });
     }
 
     @POST

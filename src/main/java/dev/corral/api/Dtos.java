@@ -77,7 +77,15 @@ final class Dtos {
     @Schema(description = "One read: op is get, children or exists")
     record MultiReadOp(String op, String path) {}
 
-    record Member(int id, String url, String role, boolean self) {}
+    @Schema(description = "One member as the answering node sees it. term, commitIndex, appliedZxid, ready and lag are the member's own"
+            + " report (null if it did not answer within a second: then reachable is false and role is what this node knows)")
+    record Member(int id, String url, @Schema(description = "leader, follower, observer, candidate or unreachable") String role, boolean self,
+            boolean reachable, Long term, Long commitIndex, Long appliedZxid, Boolean ready,
+            @Schema(description = "the leader's commit index minus this member's applied zxid, when both are known") Long lag) {}
 
     record Cluster(int leader, long term, long commitIndex, long appliedZxid, List<Member> members) {}
+
+    @Schema(description = "This node's own replication status")
+    record MemberStatus(int id, String role, int leader, long term, long commitIndex, long appliedZxid, long lastIndex, boolean ready,
+            String notReadyReason) {}
 }
