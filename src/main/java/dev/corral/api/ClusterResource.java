@@ -61,7 +61,7 @@ public class ClusterResource {
             content = @Content(schema = @Schema(implementation = Dtos.Cluster.class)))
     public CompletionStage<Dtos.Cluster> cluster() {
         NodeStatus s = corral.status();
-        Members members = Members.parse(config.members().orElse(""), config.nodeId());
+        Members members = Members.parse(config.members().orElse(""), config.observers().orElse(""), config.nodeId());
         List<CompletableFuture<Dtos.MemberStatus>> asked = new ArrayList<>();
         List<Map.Entry<Integer, URI>> entries = new ArrayList<>(members.urls().entrySet());
         for (Map.Entry<Integer, URI> m : entries) {
@@ -99,8 +99,10 @@ public class ClusterResource {
         return self(corral.status());
     }
 
-    private static Dtos.MemberStatus self(NodeStatus s) {
-        return new Dtos.MemberStatus(s.nodeId(), roleName(s.role()), s.leaderId(), s.term(), s.commitIndex(), s.appliedZxid(), s.lastIndex(),
+    private Dtos.MemberStatus self(NodeStatus s) {
+        boolean observer = Members.parse(config.members().orElse(""), config.observers().orElse(""), config.nodeId()).observers()
+                .contains(s.nodeId());
+        return new Dtos.MemberStatus(s.nodeId(), observer ? "observer" : roleName(s.role()), s.leaderId(), s.term(), s.commitIndex(), s.appliedZxid(), s.lastIndex(),
                 s.isReady(), s.notReadyReason());
     }
 

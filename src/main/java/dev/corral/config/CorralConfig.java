@@ -23,6 +23,9 @@ public interface CorralConfig {
     /** {@code 1=http://host:port,2=…}: the voting members' HTTP base URLs; unset means a cluster of one. */
     Optional<String> members();
 
+    /** {@code 4=http://host:port,…}: members that replicate and serve reads but do not vote; unset means none. */
+    Optional<String> observers();
+
     /** Where the embedded database and local state live. */
     @WithDefault("./data")
     String dataDir();

@@ -127,6 +127,11 @@ public final class RaftCore {
         return config.voters().size() == 1;
     }
 
+    /** A single voter with no observers: nobody ever needs an entry from this member's memory. */
+    private boolean hasNoPeers() {
+        return isSingleVoter() && config.observers().isEmpty();
+    }
+
     private int quorum() {
         return config.voters().size() / 2 + 1;
     }
@@ -136,6 +141,9 @@ public final class RaftCore {
     public void tick() {
         if (role == Role.LEADER) {
             tickLeader();
+        } else if (config.isObserver()) {
+            // An observer never campaigns: it only learns the leader from its appends.
+            electionElapsed++;
         } else {
             electionElapsed++;
             if (isSingleVoter() || electionElapsed >= randomizedElectionTicks) {
@@ -165,7 +173,8 @@ public final class RaftCore {
     private boolean checkQuorumActive() {
         int active = 1;
         for (Map.Entry<Integer, Progress> e : progress.entrySet()) {
-            if (e.getKey() == config.id()) continue;
+            // Observers do not count towards a quorum, so hearing from them proves nothing.
+            if (e.getKey() == config.id() || !config.voters().contains(e.getKey())) continue;
             if (e.getValue().recentActive) active++;
             e.getValue().recentActive = false;
         }
@@ -191,7 +200,9 @@ public final class RaftCore {
     }
 
     public void step(Message m) {
-        if (m.to() != config.id() || !config.voters().contains(m.from())) return;
+        if (m.to() != config.id() || !(config.voters().contains(m.from()) || config.observers().contains(m.from()))) return;
+        // Only voters lead, campaign and vote: anything else from an observer than an append reply is noise.
+        if (config.observers().contains(m.from()) && !(m instanceof Message.AppendResponse)) return;
         if (m.term() > term) {
             if (m instanceof Message.PreVote || m instanceof Message.Vote) {
                 // Leader stickiness: while we hear from a live leader, ignore candidates (they may be partitioned).
@@ -216,12 +227,12 @@ public final class RaftCore {
         }
         switch (m) {
             case Message.PreVote pv -> {
-                boolean grant = pv.term() > term && log.isUpToDate(pv.lastIndex(), pv.lastTerm());
+                boolean grant = !config.isObserver() && pv.term() > term && log.isUpToDate(pv.lastIndex(), pv.lastTerm());
                 // Reply in the candidate's future term when granting, so it can count the vote.
                 send(new Message.PreVoteResponse(config.id(), pv.from(), grant ? pv.term() : term, grant));
             }
             case Message.Vote v -> {
-                boolean canVote = votedFor == v.from() || (votedFor == NONE && leaderId == NONE);
+                boolean canVote = !config.isObserver() && (votedFor == v.from() || (votedFor == NONE && leaderId == NONE));
                 boolean grant = canVote && log.isUpToDate(v.lastIndex(), v.lastTerm());
                 if (grant) {
                     votedFor = v.from();
@@ -253,7 +264,7 @@ public final class RaftCore {
             votesRejected.clear();
             votesGranted.add(config.id());
             resetRandomizedElectionTicks();
-            for (int peer : peers()) {
+            for (int peer : voterPeers()) {
                 send(new Message.PreVote(config.id(), peer, term + 1, log.lastIndex(), log.lastTerm()));
             }
             if (votesGranted.size() >= quorum()) campaign(false);
@@ -271,7 +282,7 @@ public final class RaftCore {
             becomeLeader();
             return;
         }
-        for (int peer : peers()) {
+        for (int peer : voterPeers()) {
             send(new Message.Vote(config.id(), peer, term, log.lastIndex(), log.lastTerm()));
         }
     }
@@ -453,7 +464,17 @@ public final class RaftCore {
         }
     }
 
+    /** The members a leader replicates to: every voter and observer but itself. */
     private List<Integer> peers() {
+        List<Integer> out = new ArrayList<>(config.voters().size() + config.observers().size());
+        for (int v : config.voters()) if (v != config.id()) out.add(v);
+        for (int o : config.observers()) if (o != config.id()) out.add(o);
+        out.sort(null);
+        return out;
+    }
+
+    /** The members a candidate asks for votes: the other voters. */
+    private List<Integer> voterPeers() {
         List<Integer> out = new ArrayList<>(config.voters().size());
         for (int v : config.voters()) if (v != config.id()) out.add(v);
         out.sort(null);
@@ -518,7 +539,7 @@ public final class RaftCore {
      * compaction, as before.
      */
     private long forgettableThrough() {
-        return isSingleVoter() ? log.applied() : log.snapIndex();
+        return hasNoPeers() ? log.applied() : log.snapIndex();
     }
 
     /** Forgets log entries up to {@code index}, which a durable snapshot now covers and which are applied. */

@@ -31,7 +31,12 @@
  *       the driver sends a Ready's messages only once the writes of that Ready and of every earlier one are
  *       durable; so it is sent only after the entries are durable.</li>
  * </ol>
- * Liveness is helped, not guaranteed: randomized election timeouts, pre-vote (a partitioned member cannot
+ * <b>Observers</b> ({@code RaftConfig.observers}) receive appends and snapshots like followers but are outside every
+ * quorum: votes and pre-votes are asked only of voters and an observer grants none, {@code maybeCommit} counts only
+ * voters' match indexes, check-quorum counts only voters, and an observer never campaigns. So every argument above,
+ * which is about majorities of the fixed voter set, holds unchanged whatever observers do or fail to do.
+ *
+ * <p>Liveness is helped, not guaranteed: randomized election timeouts, pre-vote (a partitioned member cannot
  * inflate terms), leader stickiness (members that hear from a leader ignore candidates) and check-quorum
  * (a leader cut off from a majority steps down).
  *

@@ -91,7 +91,7 @@ public class NodeLifecycle implements Corral, PeerHandler {
             throw new StartRefused(e.getMessage(), e);
         }
         RaftConfig raft = new RaftConfig(config.nodeId(), members.ids(), config.raft().electionTicks(), config.raft().heartbeatTicks(),
-                512, 1 << 20, 64L << 20, config.raft().logCacheBytes());
+                512, 1 << 20, 64L << 20, config.raft().logCacheBytes(), members.observers());
         long tickMs = Math.max(1, config.raft().tick().toMillis());
         NodeDriver.Settings settings = new NodeDriver.Settings(raft, tickMs,
                 new Prep.Limits(config.limits().dataBytesMax(), (int) config.session().minTimeout().toMillis(),

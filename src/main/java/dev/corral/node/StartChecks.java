@@ -19,7 +19,7 @@ public final class StartChecks {
     public static Members members(CorralConfig config) {
         Members members;
         try {
-            members = Members.parse(config.members().orElse(""), config.nodeId());
+            members = Members.parse(config.members().orElse(""), config.observers().orElse(""), config.nodeId());
         } catch (IllegalArgumentException e) {
             throw new StartRefused(e.getMessage(), e);
         }

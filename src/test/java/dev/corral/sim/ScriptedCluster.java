@@ -31,16 +31,23 @@ final class ScriptedCluster {
     private long nowMs = 1_000;
 
     ScriptedCluster(int size) {
+        this(size, 0);
+    }
+
+    /** Voters 1..{@code size}, then observers {@code size+1}..{@code size+observers}. */
+    ScriptedCluster(int size, int observerCount) {
         Set<Integer> voters = new java.util.TreeSet<>();
         for (int i = 1; i <= size; i++) voters.add(i);
+        Set<Integer> observers = new java.util.TreeSet<>();
+        for (int i = size + 1; i <= size + observerCount; i++) observers.add(i);
         SplittableRandom rng = new SplittableRandom(size);
-        for (int i = 1; i <= size; i++) {
+        for (int i = 1; i <= size + observerCount; i++) {
             AclTable acls = new AclTable();
             Apply apply = new Apply(acls);
             SplittableRandom ids = rng.split();
             Prep prep = new Prep(new Prep.Limits(1 << 20, 200, 10_000), apply, ids::nextLong,
                     () -> new dev.corral.txn.SessionSecret(ids.nextLong() | 1, ids.nextLong()));
-            RaftConfig config = new RaftConfig(i, voters, 10, 1, 64, 1 << 20, 64L << 20, RaftConfig.APPLIED_LOG_BYTES_DEFAULT);
+            RaftConfig config = new RaftConfig(i, voters, 10, 1, 64, 1 << 20, 64L << 20, RaftConfig.APPLIED_LOG_BYTES_DEFAULT, observers);
             replicas.put(i, new Replica<>(config, rng.split(), prep, apply, new Replica.Settings(prep.limits(), 10, Replica.PENDING_REQUESTS_DEFAULT),
                     TreeState.initial(), 0, HardState.EMPTY, List.of()));
         }
