@@ -21,7 +21,11 @@ import java.util.List;
  *       promises a durable term and vote (one vote per term, Election Safety); an append acknowledgement
  *       promises durable entries (a quorum that counted this node still holds the entry after any crash,
  *       Leader Completeness). A Ready with nothing to write may still acknowledge entries an earlier,
- *       unsynced write holds, hence "every write before it".</li>
+ *       unsynced write holds, hence "every write before it". One exception: a leader's {@code Append} and
+ *       {@code InstallSnapshot} go out at once, in parallel with its own write (Raft §10.2.1; etcd does the same).
+ *       They promise nothing about this node's disk: the leader counts its own copy towards a quorum only once
+ *       its write is reported durable (rule 2), and the term they carry was made durable before the votes that
+ *       elected it were asked for (those waited behind the term's write).</li>
  *   <li><b>Report durability only when it is true.</b> {@link Replica#persisted} is called for a write's
  *       last entry only after the adapter reports the write durable ({@link #durable}); a leader counts its
  *       own copy towards a quorum from then on.</li>
@@ -117,7 +121,7 @@ public final class Sequencer<T> {
     }
 
     private void hold(Message m) {
-        if (lastQueued <= lastDurable) io.send(m);
+        if (lastQueued <= lastDurable || m instanceof Message.Append || m instanceof Message.InstallSnapshot) io.send(m);
         else held.addLast(new Held(lastQueued, m));
     }
 
