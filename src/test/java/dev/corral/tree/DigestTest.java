@@ -64,7 +64,7 @@ class DigestTest {
 
     private Op randomOp(SplittableRandom rng, List<Long> sessions) {
         String path = PATHS[rng.nextInt(PATHS.length)];
-        byte[] data = new byte[rng.nextInt(4) == 0 ? 0 : rng.nextInt(40)];
+        byte[] data = new byte[rng.nextInt(4) == 0 ? 0 : rng.nextInt(100)];
         rng.nextBytes(data);
         return switch (rng.nextInt(11)) {
             case 0, 1 -> new Op.Create(path, data, rng.nextBoolean() ? null : CREATOR_ALL, CreateMode.PERSISTENT, -1);
@@ -96,8 +96,11 @@ class DigestTest {
     @Test
     void treesThatDifferInOneByteOneStatFieldOrOneAclEntryHaveDifferentDigests() {
         h.ok(new Op.Create("/a", new byte[] {1, 2, 3}, null, CreateMode.PERSISTENT, -1));
-        h.ok(new Op.Create("/a/b", "0123456789abcdefXYZ".getBytes(), CREATOR_ALL, CreateMode.PERSISTENT, -1));
-        h.ok(new Op.SetData("/a/b", "0123456789abcdefXYZ".getBytes(), -1));
+        // 75 bytes: whole rounds of four lanes, whole words after them, and bytes after those.
+        byte[] data = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!@#$%^&*()+=-".getBytes();
+        assertEquals(75, data.length);
+        h.ok(new Op.Create("/a/b", data, CREATOR_ALL, CreateMode.PERSISTENT, -1));
+        h.ok(new Op.SetData("/a/b", data, -1));
         long session = h.openSession();
         h.ok(new Op.Create("/a/e", new byte[0], null, CreateMode.EPHEMERAL, -1), Caller.ANONYMOUS.withSession(session));
         TreeState base = h.state;
