@@ -18,7 +18,9 @@ final class Reads {
     static TreeState state(Corral corral) {
         NodeStatus s = corral.status();
         if (!s.servesReads()) {
-            String why = switch (s.phase()) {
+            // A diverged tree first: it may hold anything, whatever else holds.
+            String why = s.divergence() != null ? "node " + s.nodeId() + " found its tree diverged from the leader's: " + s.divergence()
+                    : switch (s.phase()) {
                 case RECOVERING -> "node " + s.nodeId() + " is still recovering its log";
                 case STORAGE_UNAVAILABLE -> "node " + s.nodeId() + " lost its storage before it had caught up, so its tree may"
                         + " miss acknowledged writes: " + s.failure();

@@ -64,6 +64,24 @@ public interface CorralConfig {
 
     Peer peer();
 
+    Digest digest();
+
+    /**
+     * Replica digests: the leader proposes, every so many log entries, a check carrying the digest of its tree; every
+     * node compares it with its own and, on a mismatch, logs both values, counts it
+     * ({@code corral_digest_mismatches_total}) and reports not ready.
+     */
+    interface Digest {
+        /** Propose digest checks when leading, and act on those in the log. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Log entries between two digest checks, at least (the leader looks once per tick). */
+        @WithDefault("1000")
+        @Min(1)
+        int everyEntries();
+    }
+
     /** Internal REST between members (see {@code dev.corral.peer}). */
     interface Peer {
         /** Largest peer request body accepted; a batch of appends is kept far below it, one big entry fits. */

@@ -40,6 +40,7 @@ public class CorralMetrics implements NodeMetrics {
     private Timer snapshot;
     private Counter leaderChanges;
     private Counter storageFailures;
+    private Counter digestMismatches;
     private final AtomicLong lastSnapshotBytes = new AtomicLong();
 
     @PostConstruct
@@ -65,6 +66,8 @@ public class CorralMetrics implements NodeMetrics {
                 + " the storage with backoff), 1 otherwise", c -> storageAvailable(c.status()) ? 1 : 0);
         storageFailures = Counter.builder("corral.storage.failures").description("Failed storage writes and reopen attempts")
                 .register(registry);
+        digestMismatches = Counter.builder("corral.digest.mismatches").description("Digest checks that found this node's tree"
+                + " different from the leader's (the node is then not ready)").register(registry);
         Gauge.builder("corral.log.bytes", lifecycle, l -> driverValue(l, NodeDriver::logBytes)).description("Payload bytes in the log")
                 .register(registry);
         Gauge.builder("corral.log.entries", lifecycle, l -> driverValue(l, NodeDriver::logEntries)).description("Entries in the log")
@@ -100,6 +103,11 @@ public class CorralMetrics implements NodeMetrics {
     @Override
     public void storageFailed() {
         storageFailures.increment();
+    }
+
+    @Override
+    public void digestMismatch() {
+        digestMismatches.increment();
     }
 
     @Override

@@ -65,10 +65,20 @@ public final class NodeDriver implements Corral, AutoCloseable {
     /** How long an outage waits for a snapshot being written to give up before it closes the storage under it. */
     private static final long SNAPSHOT_DRAIN_SECONDS = 30;
 
-    /** How the driver is set up; built from configuration at the edge. */
+    /**
+     * How the driver is set up; built from configuration at the edge. {@code digestEveryEntries}: see
+     * {@link Replica.Settings#digestEveryEntries()}, 0 for off.
+     */
     public record Settings(RaftConfig raft, long tickMs, Prep.Limits limits, int reapIntervalTicks, long snapshotEveryEntries,
             long snapshotEveryBytes, long keepEntries, int keepSnapshots, int journalEvents, int queueMax,
-            int watchedPathsPerSessionMax, int watchedPathsMax, int pendingRequestsMax) {}
+            int watchedPathsPerSessionMax, int watchedPathsMax, int pendingRequestsMax, int digestEveryEntries) {
+        public Settings(RaftConfig raft, long tickMs, Prep.Limits limits, int reapIntervalTicks, long snapshotEveryEntries,
+                long snapshotEveryBytes, long keepEntries, int keepSnapshots, int journalEvents, int queueMax,
+                int watchedPathsPerSessionMax, int watchedPathsMax, int pendingRequestsMax) {
+            this(raft, tickMs, limits, reapIntervalTicks, snapshotEveryEntries, snapshotEveryBytes, keepEntries, keepSnapshots, journalEvents,
+                    queueMax, watchedPathsPerSessionMax, watchedPathsMax, pendingRequestsMax, Replica.DIGEST_EVERY_ENTRIES_DEFAULT);
+        }
+    }
 
     private sealed interface Event {}
 
@@ -132,6 +142,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private volatile TreeState state = TreeState.initial();
     private volatile WatchRegistry watches;
     private volatile boolean running = true;
+    /** The first digest mismatch found ({@link NodeStatus#divergence()}); set once, by the core thread. */
+    private volatile String divergence;
 
     // Owned by the core thread.
     private Replica<Pending> replica;
@@ -415,7 +427,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
             return;
         }
         replica = new Replica<>(settings.raft(), new SplittableRandom(seeds.nextLong()), prep, apply,
-                new Replica.Settings(settings.limits(), settings.reapIntervalTicks(), settings.pendingRequestsMax()), r.state(),
+                new Replica.Settings(settings.limits(), settings.reapIntervalTicks(), settings.pendingRequestsMax(), settings.digestEveryEntries()),
+                r.state(),
                 r.snapshotTerm(), r.hardState(),
                 r.entries());
         sequencer = new Sequencer<>(replica, new DriverIo());
@@ -565,6 +578,14 @@ public final class NodeDriver implements Corral, AutoCloseable {
         }
 
         @Override
+        public void digestMismatch(dev.corral.tree.DigestMismatch m) {
+            LOG.errorf("node %d: %s; this node's tree differs from the leader's, it is not ready until it restarts", settings.raft().id(),
+                    m.describe());
+            metrics.digestMismatch();
+            if (divergence == null) divergence = m.describe();
+        }
+
+        @Override
         public void completed(Replica.Completion<Pending> c) {
             inFlight.remove(c.token());
             metrics.commit(System.nanoTime() - c.token().startNanos());
@@ -593,14 +614,15 @@ public final class NodeDriver implements Corral, AutoCloseable {
             NodeStatus s = status;
             boolean complete = outage != null && outage.treeComplete;
             status = new NodeStatus(phase, id, s.role(), s.leaderId(), s.term(), s.commitIndex(), state.lastZxid(), s.lastIndex(),
-                    complete, failure);
+                    complete, failure, divergence);
             return;
         }
         SoftState s = replica.softState();
         long commit = replica.commitIndex();
         long applied = state.lastZxid();
         boolean caughtUp = applied >= commit && (s.role() != Role.LEADER || replica.termAt(commit) == s.term());
-        status = new NodeStatus(phase, id, s.role(), s.leaderId(), s.term(), commit, applied, replica.lastIndex(), caughtUp, failure);
+        status = new NodeStatus(phase, id, s.role(), s.leaderId(), s.term(), commit, applied, replica.lastIndex(), caughtUp, failure,
+                divergence);
     }
 
     // ---- cluster ----

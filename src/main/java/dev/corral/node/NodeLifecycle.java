@@ -99,7 +99,7 @@ public class NodeLifecycle implements Corral, PeerHandler {
                 (int) Math.max(1, config.raft().reapInterval().toMillis() / tickMs), config.snapshot().everyEntries(),
                 config.snapshot().everyBytes(), config.snapshot().keepEntries(), config.snapshot().keep(), config.watch().journalEvents(),
                 config.limits().queuedRequestsMax(), config.limits().watchedPathsPerSession(), config.limits().watchedPaths(),
-                config.limits().pendingRequestsMax());
+                config.limits().pendingRequestsMax(), config.digest().enabled() ? config.digest().everyEntries() : 0);
         NodeMetrics m = metrics.isResolvable() ? metrics.get() : NodeMetrics.NONE;
         Transport peers = Transport.NONE;
         if (members.size() > 1) {

@@ -15,6 +15,9 @@ public interface NodeMetrics {
     /** A write to (or an attempt to reopen) the storage failed; the node is or stays without storage. */
     void storageFailed();
 
+    /** A digest check found this node's tree different from the leader's. */
+    void digestMismatch();
+
     NodeMetrics NONE = new NodeMetrics() {
         @Override
         public void logWrite(long nanos, int entries) {}
@@ -30,5 +33,8 @@ public interface NodeMetrics {
 
         @Override
         public void storageFailed() {}
+
+        @Override
+        public void digestMismatch() {}
     };
 }

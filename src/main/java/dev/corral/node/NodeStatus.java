@@ -19,9 +19,17 @@ import dev.corral.tree.ErrorCode;
  *                     point of earlier terms until then) and everything committed is applied
  * @param failure      why the node stopped (FAILED) or cannot write (STORAGE_UNAVAILABLE, or RECOVERING with its
  *                     storage unavailable); null otherwise
+ * @param divergence   the first digest mismatch this node found ({@code DigestMismatch.describe()}): its tree differs
+ *                     from the leader's, and it is not ready for the rest of its life (a restart replays the log and
+ *                     checks again); null if none
  */
 public record NodeStatus(Phase phase, int nodeId, Role role, int leaderId, long term, long commitIndex, long appliedZxid,
-        long lastIndex, boolean caughtUp, String failure) {
+        long lastIndex, boolean caughtUp, String failure, String divergence) {
+
+    public NodeStatus(Phase phase, int nodeId, Role role, int leaderId, long term, long commitIndex, long appliedZxid,
+            long lastIndex, boolean caughtUp, String failure) {
+        this(phase, nodeId, role, leaderId, term, commitIndex, appliedZxid, lastIndex, caughtUp, failure, null);
+    }
 
     public static NodeStatus starting(int nodeId) {
         return new NodeStatus(Phase.RECOVERING, nodeId, Role.FOLLOWER, 0, 0, 0, 0, 0, false, null);
@@ -42,14 +50,17 @@ public record NodeStatus(Phase phase, int nodeId, Role role, int leaderId, long 
         STOPPED
     }
 
-    /** Ready to serve: recovered, a leader known, and caught up. */
+    /** Ready to serve: recovered, a leader known, caught up, and no divergence found in its tree. */
     public boolean isReady() {
-        return phase == Phase.RUNNING && leaderId != 0 && caughtUp;
+        return phase == Phase.RUNNING && leaderId != 0 && caughtUp && divergence == null;
     }
 
-    /** May answer reads from its tree: ready, or unable to write but holding every acknowledged write. */
+    /**
+     * May answer reads from its tree: ready, or unable to write but holding every acknowledged write. Never a tree
+     * found diverged.
+     */
     public boolean servesReads() {
-        return isReady() || (phase == Phase.STORAGE_UNAVAILABLE && caughtUp);
+        return isReady() || (phase == Phase.STORAGE_UNAVAILABLE && caughtUp && divergence == null);
     }
 
     /** Why a request cannot be taken in this status (any phase but RUNNING); safe to retry later. */
@@ -73,7 +84,7 @@ public record NodeStatus(Phase phase, int nodeId, Role role, int leaderId, long 
             case STORAGE_UNAVAILABLE -> failure + (caughtUp ? "; reads are served, writes refused" : "; reads and writes refused");
             case FAILED -> "stopped: " + failure;
             case STOPPED -> "shutting down";
-            case RUNNING -> leaderId == 0 ? "no leader is known" : "catching up with the commit point";
+            case RUNNING -> divergence != null ? divergence : leaderId == 0 ? "no leader is known" : "catching up with the commit point";
         };
     }
 }

@@ -12,6 +12,7 @@ import dev.corral.consensus.SoftState;
 import dev.corral.session.SessionTracker;
 import dev.corral.tree.Apply;
 import dev.corral.tree.Caller;
+import dev.corral.tree.DigestMismatch;
 import dev.corral.tree.ErrorCode;
 import dev.corral.tree.Op;
 import dev.corral.tree.OpResult;
@@ -58,19 +59,35 @@ public final class Replica<T> {
      *                           earlier writes), at most; beyond it a new request is answered {@code THROTTLED_OP} at
      *                           once. This bounds what a leader holds per write in flight: its waiter and its
      *                           speculative state (see {@link Speculation})
+     * @param digestEveryEntries while leading, propose a {@link Txn.DigestCheck} once this many entries follow the last
+     *                           one (looked at every tick, so at most one per tick); 0 turns digest checks off: none
+     *                           proposed, and none that another leader proposed is reported
      */
-    public record Settings(Prep.Limits limits, int reapIntervalTicks, int pendingRequestsMax) {
+    public record Settings(Prep.Limits limits, int reapIntervalTicks, int pendingRequestsMax, int digestEveryEntries) {
         public Settings {
             if (pendingRequestsMax < 1) throw new IllegalArgumentException("pendingRequestsMax must be positive, got " + pendingRequestsMax);
+            if (digestEveryEntries < 0) throw new IllegalArgumentException("digestEveryEntries must not be negative, got " + digestEveryEntries);
+        }
+
+        /** With digest checks every {@link #DIGEST_EVERY_ENTRIES_DEFAULT} entries. */
+        public Settings(Prep.Limits limits, int reapIntervalTicks, int pendingRequestsMax) {
+            this(limits, reapIntervalTicks, pendingRequestsMax, DIGEST_EVERY_ENTRIES_DEFAULT);
         }
     }
 
     /** The default of {@link Settings#pendingRequestsMax()}; see {@code corral.limits.pending-requests-max}. */
     public static final int PENDING_REQUESTS_DEFAULT = 10_000;
+    /** The default of {@link Settings#digestEveryEntries()}; see {@code corral.digest.every-entries}. */
+    public static final int DIGEST_EVERY_ENTRIES_DEFAULT = 1_000;
 
-    /** What the driver must do after an input; see {@link Ready} for the order of persisting and sending. */
+    /**
+     * What the driver must do after an input; see {@link Ready} for the order of persisting and sending.
+     * {@code digestMismatches}: the digest checks among the entries applied now that found this node's tree different
+     * from the leader's, in index order; each is reported once. The tree has diverged: the driver must say so loudly
+     * and stop claiming to be ready.
+     */
     public record Output<T>(Ready ready, List<Completion<T>> completions, List<TreeChange> changes, TreeState committed,
-            List<Long> closedSessions) {
+            List<Long> closedSessions, List<DigestMismatch> digestMismatches) {
         public boolean isEmpty() {
             return ready == null && completions.isEmpty();
         }
@@ -102,6 +119,9 @@ public final class Replica<T> {
     private long speculativeTerm;
     private long nowMs;
     private int ticksSinceReap;
+    /** Index of the newest digest check this node proposed or applied: a leader proposes the next one after it. */
+    private long lastDigestCheckIndex;
+    private final List<DigestMismatch> digestMismatches = new ArrayList<>(0);
 
     public Replica(RaftConfig config, java.util.random.RandomGenerator random, Prep prep, Apply apply, Settings settings,
             TreeState snapshotState, long snapshotTerm, HardState hardState, List<Entry> storedEntries) {
@@ -128,6 +148,20 @@ public final class Replica<T> {
             ticksSinceReap = 0;
             reapCandidates();
         }
+        maybeProposeDigestCheck();
+    }
+
+    /**
+     * Proposes a {@link Txn.DigestCheck} if enough entries follow the last one. It carries the digest of the speculative
+     * state, which is the state after every entry before the check's own: what every node has applied when it
+     * reaches the check, if all apply alike. Dropped (the core's uncommitted bytes are full), it is tried at the next tick.
+     */
+    private void maybeProposeDigestCheck() {
+        int every = settings.digestEveryEntries();
+        if (every == 0 || core.lastIndex() - lastDigestCheckIndex < every) return;
+        long before = core.lastIndex();
+        propose(new TxnRecord(nowMs, new Txn.DigestCheck(speculative.digest())), null);
+        if (core.lastIndex() > before) lastDigestCheckIndex = core.lastIndex();
     }
 
     public void step(Message m) {
@@ -314,7 +348,9 @@ public final class Replica<T> {
         }
         List<Completion<T>> done = completions.isEmpty() ? List.of() : List.copyOf(completions);
         completions.clear();
-        return new Output<>(ready, done, changes, committed == before ? null : committed, closed);
+        List<DigestMismatch> mismatches = digestMismatches.isEmpty() ? List.of() : List.copyOf(digestMismatches);
+        digestMismatches.clear();
+        return new Output<>(ready, done, changes, committed == before ? null : committed, closed, mismatches);
     }
 
     private void applyEntry(Entry e, List<TreeChange> changes, List<Long> closedSessions) {
@@ -332,6 +368,10 @@ public final class Replica<T> {
         committed = applied.state();
         changes.addAll(applied.changes());
         if (txn instanceof Txn.CloseSession cs) closedSessions.add(cs.sessionId());
+        if (txn instanceof Txn.DigestCheck) {
+            lastDigestCheckIndex = Math.max(lastDigestCheckIndex, e.index());
+            if (applied.digestMismatch() != null && settings.digestEveryEntries() > 0) digestMismatches.add(applied.digestMismatch());
+        }
         trackSessions(txn);
         List<Waiter<T>> ws = waiting.remove(e.index());
         if (ws != null) {

@@ -5,6 +5,7 @@ import dev.corral.consensus.HardState;
 import dev.corral.consensus.Message;
 import dev.corral.consensus.Ready;
 import dev.corral.consensus.SoftState;
+import dev.corral.tree.DigestMismatch;
 import dev.corral.tree.TreeChange;
 import dev.corral.tree.TreeState;
 import java.util.ArrayDeque;
@@ -69,6 +70,9 @@ public final class Sequencer<T> {
 
         /** A client request ended. */
         void completed(Replica.Completion<T> c);
+
+        /** A digest check found this node's tree different from the leader's (once per check; see {@link Replica.Output}). */
+        void digestMismatch(DigestMismatch m);
     }
 
     private record Held(long afterWrite, Message message) {}
@@ -117,6 +121,7 @@ public final class Sequencer<T> {
             for (Entry e : ready.committed()) io.applied(e);
         }
         if (out.committed() != null) io.committed(out.committed(), out.changes(), out.closedSessions());
+        for (DigestMismatch m : out.digestMismatches()) io.digestMismatch(m);
         for (Replica.Completion<T> c : out.completions()) io.completed(c);
     }
 

@@ -40,7 +40,8 @@ import java.util.zip.CheckedOutputStream;
  *   str := i32 n + UTF-8;  bytes := i32 n + n bytes
  * </pre>
  * Version 1 ("CRLSNAP1") is the same without the session secrets; it is still read, its sessions getting
- * {@link SessionSecret#NONE} (they can no longer be acted on, only expire).
+ * {@link SessionSecret#NONE} (they can no longer be acted on, only expire). The state's {@link TreeState#digest()}
+ * is not stored: reading computes it from what it reads, as every node computes it from what it applies.
  */
 public final class SnapshotCodec {
     private static final byte[] MAGIC = "CRLSNAP2".getBytes(StandardCharsets.US_ASCII);
@@ -177,21 +178,25 @@ public final class SnapshotCodec {
                         + ", computed " + Integer.toHexString(expected));
             }
             PersistentMap<Long, SessionEntry> sessions = PersistentMap.empty();
+            long digest = loaded.digest;
             Map<Long, List<String>> ephemerals = loaded.ephemerals;
             for (Map.Entry<Long, Integer> e : timeouts.entrySet()) {
                 List<String> paths = ephemerals.getOrDefault(e.getKey(), List.of());
                 Object[] keys = paths.toArray();
                 Object[] values = new Object[keys.length];
                 java.util.Arrays.fill(values, Boolean.TRUE);
-                sessions = sessions.with(e.getKey(), new SessionEntry(e.getKey(), e.getValue(), secrets.get(e.getKey()),
-                        PersistentMap.ofEntries(keys, values, keys.length)));
+                SessionEntry session = new SessionEntry(e.getKey(), e.getValue(), secrets.get(e.getKey()),
+                        PersistentMap.ofEntries(keys, values, keys.length));
+                sessions = sessions.with(e.getKey(), session);
+                digest += Digest.session(session);
             }
             for (Long owner : ephemerals.keySet()) {
                 if (!timeouts.containsKey(owner)) {
                     throw new CorruptRecordException("ephemeral znode owned by unknown session " + Long.toHexString(owner));
                 }
             }
-            return new TreeState(loaded.root, sessions, set(loaded.containers), set(loaded.ttls), lastZxid, nodeCount, loaded.dataBytes);
+            return new TreeState(loaded.root, sessions, set(loaded.containers), set(loaded.ttls), lastZxid, nodeCount, loaded.dataBytes,
+                    digest);
         } catch (EOFException e) {
             throw new CorruptRecordException("snapshot truncated");
         }
@@ -207,6 +212,8 @@ public final class SnapshotCodec {
     private static final class Loaded {
         Znode root;
         long dataBytes;
+        /** The digest of the znodes read, computed as they are built: loading costs no second walk. */
+        long digest;
         final Map<Long, List<String>> ephemerals = new HashMap<>();
         final List<String> containers = new ArrayList<>();
         final List<String> ttls = new ArrayList<>();
@@ -284,6 +291,7 @@ public final class SnapshotCodec {
             while (!stack.isEmpty() && stack.peek().filled == stack.peek().childCount) {
                 Frame done = stack.pop();
                 Znode built = done.build();
+                loaded.digest += Digest.znode(done.path, built);
                 if (stack.isEmpty()) {
                     if (i != nodeCount - 1) throw new CorruptRecordException("snapshot has znodes after the root's subtree");
                     loaded.root = built;

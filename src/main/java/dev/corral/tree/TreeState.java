@@ -25,9 +25,14 @@ public final class TreeState {
     final long nodeCount;
     /** Sum of the data lengths of all znodes. */
     final long dataBytes;
+    /**
+     * {@link Digest#of} this state, always: kept up to date by {@link Apply} at the cost of the znodes each
+     * transaction changes, and computed while a snapshot is read.
+     */
+    final long digest;
 
     TreeState(Znode root, PersistentMap<Long, SessionEntry> sessions, PersistentMap<String, Boolean> containers,
-            PersistentMap<String, Boolean> ttls, long lastZxid, long nodeCount, long dataBytes) {
+            PersistentMap<String, Boolean> ttls, long lastZxid, long nodeCount, long dataBytes, long digest) {
         this.root = root;
         this.sessions = sessions;
         this.containers = containers;
@@ -35,6 +40,7 @@ public final class TreeState {
         this.lastZxid = lastZxid;
         this.nodeCount = nodeCount;
         this.dataBytes = dataBytes;
+        this.digest = digest;
     }
 
     /**
@@ -50,7 +56,8 @@ public final class TreeState {
                 PersistentMap.<String, Znode>empty().with("quota", quota).with("config", config), 0, 0, 0, 0, 0, 0, 0, 0, 0);
         Znode root = Znode.of(Znode.NO_DATA, Acl.OPEN, PersistentMap.<String, Znode>empty().with("zookeeper", zookeeper),
                 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        return new TreeState(root, PersistentMap.empty(), PersistentMap.empty(), PersistentMap.empty(), 0, 4, 0);
+        TreeState undigested = new TreeState(root, PersistentMap.empty(), PersistentMap.empty(), PersistentMap.empty(), 0, 4, 0, 0);
+        return undigested.withDigest(Digest.of(undigested));
     }
 
     /** The znode at a valid {@code path}, or null. */
@@ -104,12 +111,21 @@ public final class TreeState {
         return dataBytes;
     }
 
+    /** The digest of this state: equal on every node that has applied the same log; see {@link Digest}. */
+    public long digest() {
+        return digest;
+    }
+
     TreeState with(Znode newRoot, PersistentMap<Long, SessionEntry> newSessions, PersistentMap<String, Boolean> newContainers,
-            PersistentMap<String, Boolean> newTtls, long newNodeCount, long newDataBytes) {
-        return new TreeState(newRoot, newSessions, newContainers, newTtls, lastZxid, newNodeCount, newDataBytes);
+            PersistentMap<String, Boolean> newTtls, long newNodeCount, long newDataBytes, long newDigest) {
+        return new TreeState(newRoot, newSessions, newContainers, newTtls, lastZxid, newNodeCount, newDataBytes, newDigest);
     }
 
     TreeState atZxid(long zxid) {
-        return new TreeState(root, sessions, containers, ttls, zxid, nodeCount, dataBytes);
+        return new TreeState(root, sessions, containers, ttls, zxid, nodeCount, dataBytes, digest);
+    }
+
+    TreeState withDigest(long newDigest) {
+        return new TreeState(root, sessions, containers, ttls, lastZxid, nodeCount, dataBytes, newDigest);
     }
 }

@@ -42,4 +42,11 @@ public sealed interface Txn {
 
     /** Changes nothing; a new leader commits one to learn which entries of earlier terms are committed. */
     record Noop() implements Txn {}
+
+    /**
+     * Changes nothing but compares: {@code digest} is the digest of the leader's state before this entry, which is
+     * the state every node has applied when it reaches this entry. A node whose own digest differs reports a
+     * mismatch (see {@code dev.corral.tree.Digest}); applying it never fails. Only at the top level, never in a multi.
+     */
+    record DigestCheck(long digest) implements Txn {}
 }

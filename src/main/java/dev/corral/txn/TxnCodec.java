@@ -26,6 +26,7 @@ import java.util.List;
  *     8 CloseSession  i64 sessionId
  *     9 Noop
  *    10 CreateSession i64 sessionId, i32 timeoutMs, i64 secretHigh, i64 secretLow
+ *    11 DigestCheck   i64 digest                               (top level only)
  *   str  := i32 n, n bytes UTF-8;  bytes := i32 n, n bytes;  acls := i32 n, n × (i32 perms, str scheme, str id)
  * </pre>
  * Decoding verifies the checksum first and bounds every length, so a torn or altered record is reported
@@ -77,6 +78,7 @@ public final class TxnCodec {
             case Txn.CreateSession s -> 8 + 4 + 16;
             case Txn.CloseSession s -> 8;
             case Txn.Noop n -> 0;
+            case Txn.DigestCheck d -> 8;
         };
     }
 
@@ -186,6 +188,11 @@ public final class TxnCodec {
                 w.i64(s.sessionId());
             }
             case Txn.Noop n -> w.u8(9);
+            case Txn.DigestCheck d -> {
+                if (!topLevel) throw new IllegalArgumentException("a digest check is not an operation of a multi");
+                w.u8(11);
+                w.i64(d.digest());
+            }
         }
     }
 
@@ -208,6 +215,10 @@ public final class TxnCodec {
             case 8 -> new Txn.CloseSession(in.getLong());
             case 9 -> new Txn.Noop();
             case 10 -> new Txn.CreateSession(in.getLong(), in.getInt(), new SessionSecret(in.getLong(), in.getLong()));
+            case 11 -> {
+                if (!topLevel) throw new CorruptRecordException("digest check inside a multi transaction");
+                yield new Txn.DigestCheck(in.getLong());
+            }
             default -> throw new CorruptRecordException("unknown transaction kind " + kind);
         };
     }

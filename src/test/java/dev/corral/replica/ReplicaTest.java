@@ -14,6 +14,7 @@ import dev.corral.tree.AclTable;
 import dev.corral.tree.Apply;
 import dev.corral.tree.Caller;
 import dev.corral.tree.CreateMode;
+import dev.corral.tree.DigestMismatch;
 import dev.corral.tree.ErrorCode;
 import dev.corral.tree.Op;
 import dev.corral.tree.Prep;
@@ -41,6 +42,7 @@ class ReplicaTest {
     /** An {@link Apply} that remembers what every call returned, by zxid. */
     private static final class RecordingApply extends Apply {
         final Map<Long, Applied> byZxid = new HashMap<>();
+        final Map<Long, TxnRecord> records = new HashMap<>();
         int calls;
 
         RecordingApply() {
@@ -52,6 +54,7 @@ class ReplicaTest {
             Applied a = super.apply(state, zxid, record);
             calls++;
             byZxid.put(zxid, a);
+            records.put(zxid, record);
             return a;
         }
     }
@@ -62,15 +65,20 @@ class ReplicaTest {
         final Replica<String> replica;
         final Map<String, Outcome> outcomes = new HashMap<>();
         final List<TreeChange> changes = new ArrayList<>();
+        final List<DigestMismatch> mismatches = new ArrayList<>();
         long now = T0;
 
         OneNode(int pendingRequestsMax, HardState hardState, List<Entry> stored) {
+            this(pendingRequestsMax, Replica.DIGEST_EVERY_ENTRIES_DEFAULT, TreeState.initial(), 0, hardState, stored);
+        }
+
+        OneNode(int pendingRequestsMax, int digestEveryEntries, TreeState snapshot, long snapshotTerm, HardState hardState, List<Entry> stored) {
             RaftConfig config = new RaftConfig(1, Set.of(1), 10, 1, 512, 1 << 20, 64L << 20, RaftConfig.APPLIED_LOG_BYTES_DEFAULT);
             SplittableRandom ids = new SplittableRandom(3);
             Prep prep = new Prep(new Prep.Limits(1 << 20, 2000, 40_000), apply, ids::nextLong,
                     () -> new dev.corral.txn.SessionSecret(ids.nextLong() | 1, ids.nextLong()));
-            replica = new Replica<>(config, new SplittableRandom(1), prep, apply, new Replica.Settings(prep.limits(), 10, pendingRequestsMax),
-                    TreeState.initial(), 0, hardState, stored);
+            replica = new Replica<>(config, new SplittableRandom(1), prep, apply,
+                    new Replica.Settings(prep.limits(), 10, pendingRequestsMax, digestEveryEntries), snapshot, snapshotTerm, hardState, stored);
         }
 
         OneNode() {
@@ -87,6 +95,7 @@ class ReplicaTest {
                     replica.persisted(ready.lastEntryIndex(), ready.lastEntryTerm());
                 }
                 changes.addAll(out.changes());
+                mismatches.addAll(out.digestMismatches());
                 for (Replica.Completion<String> c : out.completions()) outcomes.put(c.token(), c.outcome());
             }
         }
@@ -181,5 +190,85 @@ class ReplicaTest {
         n.submit(create("/b"), "b");
         n.drain(true);
         assertInstanceOf(Outcome.Done.class, n.outcomes.get("b"));
+    }
+
+    /** The digest checks the replica applied, by zxid, with the digest each carried. */
+    private static Map<Long, Long> digestChecks(OneNode n) {
+        Map<Long, Long> checks = new java.util.TreeMap<>();
+        n.apply.records.forEach((zxid, r) -> {
+            if (r.txn() instanceof Txn.DigestCheck d) checks.put(zxid, d.digest());
+        });
+        return checks;
+    }
+
+    @Test
+    void aLeaderProposesADigestCheckOnceEnoughEntriesFollowTheLastCarryingTheDigestOfTheStateBeforeIt() {
+        OneNode n = new OneNode(Replica.PENDING_REQUESTS_DEFAULT, 5, TreeState.initial(), 0, HardState.EMPTY, List.of());
+        n.elect();
+        for (int i = 0; i < 5; i++) n.submit(create("/a" + i), "a" + i);
+        n.drain(true);
+        assertEquals(Map.of(), digestChecks(n), "a check is proposed at a tick, not with a write");
+        n.replica.tick(n.now += 100);
+        n.drain(true);
+        Map<Long, Long> checks = digestChecks(n);
+        assertEquals(1, checks.size(), checks.toString());
+        long at = checks.keySet().iterator().next();
+        assertEquals(n.replica.lastIndex(), at);
+        assertEquals(n.apply.byZxid.get(at - 1).state().digest(), checks.get(at), "the check carries the digest of the state before it");
+        assertEquals(at, n.replica.committed().lastZxid());
+        // Ticks without enough new entries propose nothing more; enough new entries, one more check.
+        for (int i = 0; i < 20; i++) {
+            n.replica.tick(n.now += 100);
+            n.drain(true);
+        }
+        assertEquals(1, digestChecks(n).size());
+        for (int i = 0; i < 5; i++) n.submit(create("/b" + i), "b" + i);
+        n.replica.tick(n.now += 100);
+        n.drain(true);
+        assertEquals(2, digestChecks(n).size());
+        assertEquals(List.of(), n.mismatches, "a leader agrees with itself");
+    }
+
+    /** A replica built on a snapshot whose tree differs from the one the leader had (one byte of data). */
+    private static OneNode divergedReplica(int digestEveryEntries) {
+        Apply reference = new Apply(new AclTable());
+        TreeState leaders = reference.apply(TreeState.initial(), 1, new TxnRecord(T0, new Txn.Create("/s", new byte[] {1}, Acl.OPEN, 0))).state();
+        TreeState ours = reference.apply(TreeState.initial(), 1, new TxnRecord(T0, new Txn.Create("/s", new byte[] {2}, Acl.OPEN, 0))).state();
+        List<Entry> stored = List.of(
+                new Entry(2, 1, TxnCodec.encode(new TxnRecord(T0, new Txn.Create("/t", new byte[0], Acl.OPEN, 0)))),
+                new Entry(3, 1, TxnCodec.encode(new TxnRecord(T0, new Txn.DigestCheck(
+                        reference.apply(leaders, 2, new TxnRecord(T0, new Txn.Create("/t", new byte[0], Acl.OPEN, 0))).state().digest())))));
+        return new OneNode(Replica.PENDING_REQUESTS_DEFAULT, digestEveryEntries, ours, 1, new HardState(1, 1, 3), stored);
+    }
+
+    @Test
+    void aReplicaWhoseTreeDiffersFromTheLeadersReportsTheMismatchOnceWhenItAppliesTheNextCheck() {
+        OneNode n = divergedReplica(Replica.DIGEST_EVERY_ENTRIES_DEFAULT);
+        n.drain(true);
+        assertEquals(3, n.replica.committed().lastZxid());
+        assertEquals(1, n.mismatches.size(), n.mismatches.toString());
+        DigestMismatch m = n.mismatches.getFirst();
+        assertEquals(3, m.zxid());
+        assertEquals(digestChecks(n).get(3L), m.expected());
+        assertEquals(n.apply.byZxid.get(2L).state().digest(), m.actual(), "this node's digest of the state before the check");
+        assertEquals(n.replica.committed().digest(), m.actual());
+        // Reported once: later outputs do not repeat it.
+        n.elect();
+        n.submit(create("/u"), "u");
+        n.drain(true);
+        assertEquals(1, n.mismatches.size());
+    }
+
+    @Test
+    void withDigestChecksOffNoneIsProposedAndNoneInTheLogIsReported() {
+        OneNode n = divergedReplica(0);
+        n.drain(true);
+        assertEquals(3, n.replica.committed().lastZxid());
+        n.elect();
+        for (int i = 0; i < 3000; i++) n.submit(create("/n" + i), "n" + i);
+        n.replica.tick(n.now += 100);
+        n.drain(true);
+        assertEquals(List.of(3L), List.copyOf(digestChecks(n).keySet()), "only the check that was in the log");
+        assertEquals(List.of(), n.mismatches);
     }
 }

@@ -65,6 +65,7 @@ final class FinalCheck {
             }
             case Txn.Check c -> { }
             case Txn.Noop n -> { }
+            case Txn.DigestCheck d -> { }
         }
     }
 

@@ -7,6 +7,7 @@ import dev.corral.replica.Outcome;
 import dev.corral.storage.StoredEntry;
 import dev.corral.tree.AclTable;
 import dev.corral.tree.Apply;
+import dev.corral.tree.Digest;
 import dev.corral.tree.Op;
 import dev.corral.tree.OpResult;
 import dev.corral.tree.Prep;
@@ -25,7 +26,9 @@ import java.util.TreeMap;
  *   <li>durability: every committed entry is durable on a quorum of disks, checked when it is first applied and
  *       again after every crash and restart (a single node must hold all of them);</li>
  *   <li>tree equals replay: a node's committed tree equals the log it applied replayed from scratch, checked
- *       periodically, after every restart and snapshot install, and at the end;</li>
+ *       periodically, after every restart and snapshot install, and at the end; so does its replica digest, which
+ *       also equals the digest of its tree computed from scratch;</li>
+ *   <li>no digest mismatch: no node ever reports one ({@link Simulation#digestMismatch});</li>
  *   <li>acknowledged writes: a {@code Done} names the entry that carries the request, and refusals are
  *       what validation against the state at the refusal's barrier says.</li>
  * </ul>
@@ -167,6 +170,11 @@ final class Invariants {
         if (TreeDigest.of(s) != reference.digestAt(zxid)) {
             throw new AssertionError("tree differs from the replay of the log " + when + " on node " + node + " at zxid " + zxid
                     + TreeDigest.diff(reference.stateAt(zxid), s));
+        }
+        long recomputed = Digest.of(s);
+        if (s.digest() != recomputed) {
+            throw new AssertionError("node " + node + " keeps a replica digest of " + Long.toHexString(s.digest()) + " at zxid " + zxid + " "
+                    + when + " but its tree's is " + Long.toHexString(recomputed));
         }
     }
 

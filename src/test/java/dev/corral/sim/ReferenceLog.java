@@ -25,6 +25,8 @@ final class ReferenceLog {
     private boolean[] digested = new boolean[64];
     /** Per index: no leader of a higher term than this can have been elected before the entry was committed. */
     private final ArrayList<Long> commitTermBound = new ArrayList<>();
+    /** Digest checks among the committed entries. */
+    long digestChecks;
 
     ReferenceLog() {
         states.add(TreeState.initial());
@@ -74,7 +76,9 @@ final class ReferenceLog {
             throw new AssertionError("node " + node + " applied entry " + i + " but the committed log seen so far ends at " + lastIndex());
         }
         entries.add(e);
-        states.add(apply.apply(states.getLast(), i, record(e)).state());
+        TxnRecord record = record(e);
+        if (record.txn() instanceof Txn.DigestCheck) digestChecks++;
+        states.add(apply.apply(states.getLast(), i, record).state());
         commitTermBound.add(termBound);
         return true;
     }
@@ -113,6 +117,7 @@ final class ReferenceLog {
             case Txn.CreateSession cs -> "createSession " + Long.toHexString(cs.sessionId());
             case Txn.CloseSession cs -> "closeSession " + Long.toHexString(cs.sessionId());
             case Txn.Noop n -> "noop";
+            case Txn.DigestCheck d -> "digestCheck " + Long.toHexString(d.digest());
         };
     }
 }

@@ -9,6 +9,7 @@ import dev.corral.replica.Outcome;
 import dev.corral.replica.Replica;
 import dev.corral.tree.AclTable;
 import dev.corral.tree.Apply;
+import dev.corral.tree.DigestMismatch;
 import dev.corral.tree.Prep;
 import dev.corral.tree.TreeState;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
@@ -28,6 +30,8 @@ final class ScriptedCluster {
     final Map<Integer, Replica<String>> replicas = new HashMap<>();
     final List<Message> inFlight = new ArrayList<>();
     final Map<String, Outcome> outcomes = new HashMap<>();
+    /** The digest mismatches each node reported, in order. */
+    final Map<Integer, List<DigestMismatch>> mismatches = new HashMap<>();
     private long nowMs = 1_000;
 
     ScriptedCluster(int size) {
@@ -36,6 +40,15 @@ final class ScriptedCluster {
 
     /** Voters 1..{@code size}, then observers {@code size+1}..{@code size+observers}. */
     ScriptedCluster(int size, int observerCount) {
+        this(size, observerCount, Replica.DIGEST_EVERY_ENTRIES_DEFAULT, (id, acls) -> new Apply(acls));
+    }
+
+    /** {@code applies} makes each node's {@link Apply} from its ACL table: a test may give one node a broken one. */
+    ScriptedCluster(int size, int digestEveryEntries, BiFunction<Integer, AclTable, Apply> applies) {
+        this(size, 0, digestEveryEntries, applies);
+    }
+
+    private ScriptedCluster(int size, int observerCount, int digestEveryEntries, BiFunction<Integer, AclTable, Apply> applies) {
         Set<Integer> voters = new java.util.TreeSet<>();
         for (int i = 1; i <= size; i++) voters.add(i);
         Set<Integer> observers = new java.util.TreeSet<>();
@@ -43,12 +56,13 @@ final class ScriptedCluster {
         SplittableRandom rng = new SplittableRandom(size);
         for (int i = 1; i <= size + observerCount; i++) {
             AclTable acls = new AclTable();
-            Apply apply = new Apply(acls);
+            Apply apply = applies.apply(i, acls);
+            mismatches.put(i, new ArrayList<>());
             SplittableRandom ids = rng.split();
             Prep prep = new Prep(new Prep.Limits(1 << 20, 200, 10_000), apply, ids::nextLong,
                     () -> new dev.corral.txn.SessionSecret(ids.nextLong() | 1, ids.nextLong()));
             RaftConfig config = new RaftConfig(i, voters, 10, 1, 64, 1 << 20, 64L << 20, RaftConfig.APPLIED_LOG_BYTES_DEFAULT, observers);
-            replicas.put(i, new Replica<>(config, rng.split(), prep, apply, new Replica.Settings(prep.limits(), 10, Replica.PENDING_REQUESTS_DEFAULT),
+            replicas.put(i, new Replica<>(config, rng.split(), prep, apply, new Replica.Settings(prep.limits(), 10, Replica.PENDING_REQUESTS_DEFAULT, digestEveryEntries),
                     TreeState.initial(), 0, HardState.EMPTY, List.of()));
         }
     }
@@ -69,6 +83,7 @@ final class ScriptedCluster {
                 if (!ready.entries().isEmpty()) r.persisted(ready.lastEntryIndex(), ready.lastEntryTerm());
             }
             for (Replica.Completion<String> c : out.completions()) outcomes.put(c.token(), c.outcome());
+            mismatches.get(id).addAll(out.digestMismatches());
         }
     }
 

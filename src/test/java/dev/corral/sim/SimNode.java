@@ -9,6 +9,7 @@ import dev.corral.replica.Replica;
 import dev.corral.replica.Sequencer;
 import dev.corral.tree.AclTable;
 import dev.corral.tree.Apply;
+import dev.corral.tree.DigestMismatch;
 import dev.corral.tree.Prep;
 import dev.corral.tree.SnapshotCodec;
 import dev.corral.tree.TreeChange;
@@ -42,6 +43,8 @@ final class SimNode {
         void applied(SimNode n, Entry e);
 
         void completed(SimNode n, Replica.Completion<Workload.Request> c);
+
+        void digestMismatch(SimNode n, DigestMismatch m);
     }
 
     /**
@@ -221,6 +224,11 @@ final class SimNode {
         @Override
         public void completed(Replica.Completion<Workload.Request> c) {
             env.completed(SimNode.this, c);
+        }
+
+        @Override
+        public void digestMismatch(DigestMismatch m) {
+            env.digestMismatch(SimNode.this, m);
         }
     }
 }

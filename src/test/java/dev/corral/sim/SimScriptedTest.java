@@ -1,6 +1,7 @@
 package dev.corral.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,10 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corral.consensus.Message;
 import dev.corral.consensus.Role;
 import dev.corral.replica.Outcome;
+import dev.corral.tree.AclTable;
+import dev.corral.tree.Apply;
 import dev.corral.tree.Caller;
 import dev.corral.tree.CreateMode;
+import dev.corral.tree.Digest;
+import dev.corral.tree.DigestMismatch;
 import dev.corral.tree.Op;
+import dev.corral.tree.TreeState;
 import dev.corral.txn.Acl;
+import dev.corral.txn.Txn;
+import dev.corral.txn.TxnRecord;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -143,5 +152,60 @@ class SimScriptedTest {
         assertTrue(c.outcomes.get("b") instanceof Outcome.Done, "the surviving proposal's request: " + c.outcomes.get("b"));
         assertTrue(c.outcomes.get("x") instanceof Outcome.Lost, "the lost proposal's request: " + c.outcomes.get("x"));
         assertEquals(TreeDigest.of(c.node(2).committed()), TreeDigest.of(c.node(1).committed()));
+    }
+
+    /** An {@link Apply} with a bug: it stores the data of every setData of /victim with its first byte flipped. */
+    private static final class CorruptingApply extends Apply {
+        CorruptingApply(AclTable acls) {
+            super(acls);
+        }
+
+        @Override
+        public Applied apply(TreeState state, long zxid, TxnRecord record) {
+            if (record.txn() instanceof Txn.SetData d && d.path().equals("/victim")) {
+                byte[] flipped = d.data().clone();
+                flipped[0] ^= 1;
+                record = new TxnRecord(record.timeMs(), new Txn.SetData(d.path(), flipped, d.version()));
+            }
+            return super.apply(state, zxid, record);
+        }
+    }
+
+    /**
+     * A follower whose tree went wrong (here its apply corrupts one write) is caught by the next digest check the
+     * leader proposes: that follower, and only it, reports a mismatch naming the check's zxid, the leader's digest and
+     * its own, which is the digest of its corrupted tree.
+     */
+    @Test
+    void aFollowerWhoseTreeWentWrongReportsADigestMismatchAtTheNextCheckAndNoOtherNodeDoes() {
+        ScriptedCluster c = new ScriptedCluster(3, 4, (id, acls) -> id == 3 ? new CorruptingApply(acls) : new Apply(acls));
+        c.tickUntil(1, Role.PRE_CANDIDATE);
+        c.exchange(m -> true);
+        assertEquals(Role.LEADER, c.node(1).softState().role());
+        c.exchange(m -> true);
+        c.node(1).submit(create("/victim"), Caller.ANONYMOUS, c.now(), "create");
+        c.node(1).submit(new Op.SetData("/victim", new byte[] {7, 7}, -1), Caller.ANONYMOUS, c.now(), "set");
+        for (int i = 0; i < 3; i++) c.node(1).submit(create("/other" + i), Caller.ANONYMOUS, c.now(), "other" + i);
+        c.process(1);
+        c.exchange(m -> true);
+        long corruptedAt = ((Outcome.Done) c.outcomes.get("set")).zxid();
+        for (int i = 0; i < 5; i++) {
+            c.node(1).tick(c.now() + 10 * (i + 1));
+            c.process(1);
+            c.exchange(m -> true);
+        }
+        long applied = c.node(1).committed().lastZxid();
+        assertEquals(applied, c.node(3).committed().lastZxid(), "node 3 applied every entry");
+        assertEquals(List.of(), c.mismatches.get(1), "the leader");
+        assertEquals(List.of(), c.mismatches.get(2), "the healthy follower");
+        List<DigestMismatch> found = c.mismatches.get(3);
+        assertEquals(1, found.size(), found.toString());
+        DigestMismatch m = found.getFirst();
+        assertTrue(m.zxid() > corruptedAt && m.zxid() <= applied, m.describe());
+        assertNotEquals(m.expected(), m.actual());
+        assertEquals(c.node(3).committed().digest(), m.actual(), "node 3's own digest (nothing changed since the check)");
+        assertEquals(c.node(1).committed().digest(), m.expected(), "the leader's");
+        assertEquals(Digest.of(c.node(3).committed()), c.node(3).committed().digest(), "node 3's digest is that of its corrupted tree");
+        assertEquals(7 ^ 1, c.node(3).committed().find("/victim").data()[0]);
     }
 }

@@ -9,6 +9,7 @@ import dev.corral.replica.Outcome;
 import dev.corral.replica.Replica;
 import dev.corral.tree.Caller;
 import dev.corral.tree.CreateMode;
+import dev.corral.tree.DigestMismatch;
 import dev.corral.tree.Op;
 import dev.corral.tree.Prep;
 import dev.corral.txn.Acl;
@@ -73,6 +74,12 @@ final class Simulation implements SimNode.Env {
      */
     private static final long[] APPLIED_LOG_BUDGETS = {0, 300, 4096, RaftConfig.APPLIED_LOG_BYTES_DEFAULT};
     private final long appliedLogBytes;
+    /**
+     * Entries between digest checks: often (every tick with a write), now and then, and rarely; far more often than
+     * the production default, so that checks meet crashes, snapshots, installs and changes of leader.
+     */
+    private static final int[] DIGEST_INTERVALS = {2, 16, 128};
+    private final int digestEveryEntries;
 
     Simulation(SimOptions.Scenario scenario, long seed) {
         this(scenario, seed, SimNode.DiskFault.NONE);
@@ -87,9 +94,10 @@ final class Simulation implements SimNode.Env {
         Set<Integer> voters = new TreeSet<>();
         for (int i = 1; i <= n; i++) voters.add(i);
         Prep.Limits limits = new Prep.Limits(options.dataBytesMax(), 200, 10_000);
-        Replica.Settings settings = new Replica.Settings(limits, 10, Replica.PENDING_REQUESTS_DEFAULT);
+        // Drawn from their own generators, so that the runs every other option describes stay as they were.
+        digestEveryEntries = DIGEST_INTERVALS[new SplittableRandom(seed ^ 0x5EED_D16E57L).nextInt(DIGEST_INTERVALS.length)];
+        Replica.Settings settings = new Replica.Settings(limits, 10, Replica.PENDING_REQUESTS_DEFAULT, digestEveryEntries);
         nodes = new SimNode[n + 1];
-        // Drawn from its own generator, so that the runs every other option describes stay as they were.
         appliedLogBytes = APPLIED_LOG_BUDGETS[new SplittableRandom(~seed).nextInt(APPLIED_LOG_BUDGETS.length)];
         for (int i = 1; i <= n; i++) {
             RaftConfig config = new RaftConfig(i, voters, options.electionTicks(), options.heartbeatTicks(),
@@ -403,6 +411,12 @@ final class Simulation implements SimNode.Env {
         }
     }
 
+    /** No node ever finds its tree different from the leader's: every node applies the same log alike. */
+    @Override
+    public void digestMismatch(SimNode n, DigestMismatch m) {
+        throw new AssertionError("node " + n.id + ": " + m.describe());
+    }
+
     @Override
     public void applied(SimNode n, Entry e) {
         trace.fact(800, n.id, e.index(), e.term());
@@ -448,9 +462,9 @@ final class Simulation implements SimNode.Env {
 
     String summary() {
         return String.format(java.util.Locale.ROOT,
-                "%s seed %d (applied log budget %d bytes): %d steps, %d ms simulated, committed %d entries; requests %d (done %d, refused %d, unavailable %d, lost %d, unknown %d); "
+                "%s seed %d (applied log budget %d bytes, digest check every %d entries): %d steps, %d ms simulated, committed %d entries (%d digest checks); requests %d (done %d, refused %d, unavailable %d, lost %d, unknown %d); "
                         + "leaders %d; crashes %d (torn %d, tails cut %d); partitions %d; snapshots taken %d, installed %d; tree checks %d; messages sent %d (lost %d, cut %d, duplicated %d)",
-                options.scenario(), seed, appliedLogBytes, steps, now, invariants.reference.lastIndex(), workload.submitted, workload.done, workload.refused,
+                options.scenario(), seed, appliedLogBytes, digestEveryEntries, steps, now, invariants.reference.lastIndex(), invariants.reference.digestChecks, workload.submitted, workload.done, workload.refused,
                 workload.unavailable, workload.lost, workload.unknown, invariants.leaders(), crashes, tornCrashes, tailsCut, partitions, snapshotsTaken, snapshotsInstalled,
                 invariants.treeChecks, network.sent, network.lost, network.cut, network.duplicated);
     }

@@ -78,7 +78,7 @@ final class TreeDigest {
     }
 
     private static void visit(TreeState s, Sink sink) {
-        sink.line("state", "", s.lastZxid(), s.nodeCount(), s.dataBytes());
+        sink.line("state", "", s.lastZxid(), s.nodeCount(), s.dataBytes(), s.digest());
         visitNode("/", s.root(), sink);
         List<SessionEntry> sessions = new ArrayList<>(s.sessions());
         sessions.sort((x, y) -> Long.compare(x.id(), y.id()));

@@ -173,8 +173,9 @@ class TreeStatTest {
         Znode q = h.state.find("/q");
         Znode bumped = Znode.of(q.data(), q.acl(), q.children(), q.czxid(), q.mzxid(), q.pzxid(), q.ctime(), q.mtime(),
                 q.ephemeralOwner(), q.version(), 1_234_567_890, q.aversion());
-        h.state = h.state.with(h.state.root.withChild("q", bumped), h.state.sessions, h.state.containers, h.state.ttls,
-                h.state.nodeCount, h.state.dataBytes);
+        TreeState edited = h.state.with(h.state.root.withChild("q", bumped), h.state.sessions, h.state.containers, h.state.ttls,
+                h.state.nodeCount, h.state.dataBytes, 0);
+        h.state = edited.withDigest(Digest.of(edited));
         OpResult.Created r = (OpResult.Created) h.ok(create("/q/n", new byte[0], null, CreateMode.PERSISTENT_SEQUENTIAL, -1));
         assertEquals("/q/n1234567890", r.path());
     }

@@ -44,7 +44,9 @@ class TxnCodecTest {
                         new Txn.Noop())),
                 new Txn.CreateSession(0x0123456789abcdefL, 30_000, new SessionSecret(-1, 0x0123456789abcdefL)),
                 new Txn.CloseSession(-2),
-                new Txn.Noop());
+                new Txn.Noop(),
+                new Txn.DigestCheck(0x0123456789abcdefL),
+                new Txn.DigestCheck(-1));
     }
 
     /** Records hold byte arrays, so equality is checked field by field. */
@@ -145,6 +147,19 @@ class TxnCodecTest {
     void nestedMultiIsRefusedWhenEncoding() {
         Txn nested = new Txn.Multi(List.of(new Txn.Multi(List.of(new Txn.Noop()))));
         assertThrows(IllegalArgumentException.class, () -> TxnCodec.encode(new TxnRecord(1, nested)));
+    }
+
+    @Test
+    void aDigestCheckIsWrittenAsKind11WithItsDigestAndOnlyAtTheTopLevel() {
+        byte[] encoded = TxnCodec.encode(new TxnRecord(0, new Txn.DigestCheck(0x0102030405060708L)));
+        assertArrayEquals(new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 11, 1, 2, 3, 4, 5, 6, 7, 8}, Arrays.copyOf(encoded, encoded.length - 4));
+        assertEquals(TxnCodec.encodedSize(new Txn.DigestCheck(5)), encoded.length);
+        Txn inMulti = new Txn.Multi(List.of(new Txn.DigestCheck(5)));
+        assertThrows(IllegalArgumentException.class, () -> TxnCodec.encode(new TxnRecord(1, inMulti)));
+        // format, time, multi of 1 op, that op a digest check, then a correct checksum.
+        byte[] body = {1, 0, 0, 0, 0, 0, 0, 0, 7, 6, 0, 0, 0, 1, 11, 0, 0, 0, 0, 0, 0, 0, 9};
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> TxnCodec.decode(withCrc(body)));
+        assertTrue(e.getMessage().contains("digest check"), e.getMessage());
     }
 
     @Test
