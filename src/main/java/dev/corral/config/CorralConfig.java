@@ -228,7 +228,7 @@ public interface CorralConfig {
 
     interface Raft {
         /** The core's clock tick. */
-        @WithDefault("100ms")
+        @WithDefault("50ms")
         Duration tick();
 
         /** Election timeout, in ticks (randomised up to twice this). */

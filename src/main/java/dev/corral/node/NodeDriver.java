@@ -62,6 +62,8 @@ import org.jboss.logging.Logger;
 public final class NodeDriver implements Corral, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NodeDriver.class);
     private static final int DRAIN_MAX = 4096;
+    /** A follower further behind its commit index than this many entries reports not ready. */
+    private static final long FOLLOWER_LAG_MAX = 10_000;
     /** How long an outage waits for a snapshot being written to give up before it closes the storage under it. */
     private static final long SNAPSHOT_DRAIN_SECONDS = 30;
 
@@ -77,6 +79,11 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 int watchedPathsPerSessionMax, int watchedPathsMax, int pendingRequestsMax) {
             this(raft, tickMs, limits, reapIntervalTicks, snapshotEveryEntries, snapshotEveryBytes, keepEntries, keepSnapshots, journalEvents,
                     queueMax, watchedPathsPerSessionMax, watchedPathsMax, pendingRequestsMax, Replica.DIGEST_EVERY_ENTRIES_DEFAULT);
+        }
+
+        /** How long a write waits for a leader during an election: two of the longest election timeouts. */
+        public long leaderWaitMs() {
+            return 4L * raft.electionTicks() * tickMs;
         }
     }
 
@@ -161,6 +168,10 @@ public final class NodeDriver implements Corral, AutoCloseable {
     /** Term of the entry at the applied zxid, taken from the replica discarded at a storage failure. */
     private long appliedTerm;
     private int lastLeader;
+    /** See {@link #publishStatus()}. */
+    private boolean followerCaughtUp;
+    /** Completed, and replaced, whenever a leader becomes known: requests waiting to be forwarded go then. */
+    private volatile CompletableFuture<Void> leaderKnown = new CompletableFuture<>();
     /** Actions waiting for the served tree to reach a zxid, by zxid. */
     private final java.util.TreeMap<Long, List<Runnable>> appliedWaiters = new java.util.TreeMap<>();
     /** The snapshot being fetched from a leader, if any. */
@@ -223,11 +234,67 @@ public final class NodeDriver implements Corral, AutoCloseable {
      */
     @Override
     public CompletableFuture<Outcome> write(Op op, Caller caller) {
+        return write(op, caller, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.leaderWaitMs()));
+    }
+
+    /**
+     * A write that, while no leader is known or the known one cannot be reached (it died and no election has ended
+     * yet), waits for the next leader until {@code deadline} instead of failing at once, as ZooKeeper's clients
+     * queue their requests through a failover. Only requests that never reached a leader are sent again.
+     */
+    private CompletableFuture<Outcome> write(Op op, Caller caller, long deadline) {
         int leader = forwardTo();
-        if (leader != 0) return transport.forward(leader, op, caller).thenCompose(this::afterLeader);
+        if (leader != 0) {
+            return transport.forward(leader, op, caller).thenCompose(reply -> {
+                // Never taken: the leader could not be reached, or it no longer leads (it names another leader or none).
+                if (reply.outcome() instanceof Outcome.Unavailable u && u.leaderId() != leader && retryable(u) && System.nanoTime() < deadline) {
+                    return afterLeaderChange(leader, deadline).thenCompose(v -> write(op, caller, deadline));
+                }
+                return afterLeader(reply);
+            });
+        }
+        if (waitsForLeader() && System.nanoTime() < deadline) {
+            return afterLeaderChange(0, deadline).thenCompose(v -> write(op, caller, deadline));
+        }
         Pending p = new Pending(new CompletableFuture<>(), System.nanoTime(), true);
         offer(new Submit(op, caller, p), p.future);
         return p.future;
+    }
+
+    /** An answer that says the request was never taken by any leader: sending it again is safe. */
+    private static boolean retryable(Outcome.Unavailable u) {
+        return u.code() == ErrorCode.CONNECTION_LOSS;
+    }
+
+    /** True while this node runs, is part of a cluster and knows no leader: an election is under way. */
+    private boolean waitsForLeader() {
+        NodeStatus s = status;
+        return s.phase() == NodeStatus.Phase.RUNNING && settings.raft().voters().size() + settings.raft().observers().size() > 1
+                && s.leaderId() == 0;
+    }
+
+    /**
+     * Completes when a leader other than {@code formerLeader} is known, or at {@code deadline}; checked again every
+     * tick, since the leader this node knows may stay the unreachable one until its election timeout ends.
+     */
+    private CompletableFuture<Void> afterLeaderChange(int formerLeader, long deadline) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long tickMs = Math.max(1, settings.tickMs());
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                NodeStatus s = status;
+                if ((s.leaderId() != 0 && s.leaderId() != formerLeader) || s.role() == Role.LEADER || System.nanoTime() >= deadline
+                        || s.phase() != NodeStatus.Phase.RUNNING) {
+                    done.complete(null);
+                } else {
+                    CompletableFuture.delayedExecutor(tickMs, TimeUnit.MILLISECONDS).execute(this);
+                }
+            }
+        };
+        leaderKnown.thenRun(check);
+        CompletableFuture.delayedExecutor(tickMs, TimeUnit.MILLISECONDS).execute(check);
+        return done;
     }
 
     /** ZooKeeper's sync: completes once this node has applied every write the leader had accepted when it was asked. */
@@ -600,6 +667,11 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 metrics.leaderChanged();
             }
             lastLeader = soft.leaderId();
+            if (soft.leaderId() != 0) {
+                CompletableFuture<Void> known = leaderKnown;
+                leaderKnown = new CompletableFuture<>();
+                known.complete(null);
+            }
         }
     }
 
@@ -620,7 +692,19 @@ public final class NodeDriver implements Corral, AutoCloseable {
         SoftState s = replica.softState();
         long commit = replica.commitIndex();
         long applied = state.lastZxid();
-        boolean caughtUp = applied >= commit && (s.role() != Role.LEADER || replica.termAt(commit) == s.term());
+        boolean caughtUp;
+        if (s.role() == Role.LEADER) {
+            followerCaughtUp = false;
+            caughtUp = applied >= commit && replica.termAt(commit) == s.term();
+        } else {
+            // A follower learns a commit index with the entries it covers, before they are durable here, so applied
+            // trails commit by a disk write whenever writes flow. It counts as caught up once it has applied what was
+            // committed when it began to follow this leader, and stays so while it follows one and does not fall
+            // behind by more than FOLLOWER_LAG_MAX; its reads are sequentially consistent either way.
+            if (s.leaderId() == 0 || commit - applied > FOLLOWER_LAG_MAX) followerCaughtUp = false;
+            else if (applied >= commit) followerCaughtUp = true;
+            caughtUp = followerCaughtUp;
+        }
         status = new NodeStatus(phase, id, s.role(), s.leaderId(), s.term(), commit, applied, replica.lastIndex(), caughtUp, failure,
                 divergence);
     }
