@@ -56,26 +56,28 @@ public class MultiResource extends ClientResource {
     @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, description = "The secret of the session the request names, if any")
     @APIResponse(responseCode = "401", description = "AUTH_FAILED: the named session's secret is missing or wrong")
     public CompletionStage<Response> multi(byte[] body) {
-        JsonBody b = JsonBody.parse(body, null, MULTI_FIELDS);
-        long session = Sessions.authorize(corral, request, b.string("session"), null);
-        List<Op> ops = new ArrayList<>();
-        List<String> kinds = new ArrayList<>();
-        for (ObjectNode o : opNodes(b)) {
-            String kind = textOf(o, "op");
-            kinds.add(kind);
-            try {
-                ops.add(parseWriteOp(kind, o));
-            } catch (ApiException e) {
-                // Refused before validation (a malformed path, a bad field): still say which operation it was.
-                throw new ApiException(e.status, e.code, "operation " + ops.size() + ": " + e.getMessage(), e.path,
-                        Map.of("failedOp", ops.size()));
+        return Sessions.retryUnknown(corral, () -> {
+            JsonBody b = JsonBody.parse(body, null, MULTI_FIELDS);
+            long session = Sessions.authorize(corral, request, b.string("session"), null);
+            List<Op> ops = new ArrayList<>();
+            List<String> kinds = new ArrayList<>();
+            for (ObjectNode o : opNodes(b)) {
+                String kind = textOf(o, "op");
+                kinds.add(kind);
+                try {
+                    ops.add(parseWriteOp(kind, o));
+                } catch (ApiException e) {
+                    // Refused before validation (a malformed path, a bad field): still say which operation it was.
+                    throw new ApiException(e.status, e.code, "operation " + ops.size() + ": " + e.getMessage(), e.path,
+                            Map.of("failedOp", ops.size()));
+                }
             }
-        }
-        return outcomes.await(corral.write(new Op.Multi(ops), callers.of(request, session)), null, (result, zxid) -> {
-            List<OpResult> results = ((OpResult.MultiDone) result).results();
-            List<Map<String, Object>> out = new ArrayList<>(results.size());
-            for (int i = 0; i < results.size(); i++) out.add(describe(kinds.get(i), results.get(i)));
-            return Response.ok(resultsAndZxid(out, zxid)).header(NodesResource.ZXID_HEADER, zxid).build();
+            return outcomes.await(corral.write(new Op.Multi(ops), callers.of(request, session)), null, (result, zxid) -> {
+                List<OpResult> results = ((OpResult.MultiDone) result).results();
+                List<Map<String, Object>> out = new ArrayList<>(results.size());
+                for (int i = 0; i < results.size(); i++) out.add(describe(kinds.get(i), results.get(i)));
+                return Response.ok(resultsAndZxid(out, zxid)).header(NodesResource.ZXID_HEADER, zxid).build();
+            });
         });
     }
 

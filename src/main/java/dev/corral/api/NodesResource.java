@@ -74,16 +74,18 @@ public class NodesResource extends ClientResource {
     @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, description = "The secret of the session the request names, if any")
     @APIResponse(responseCode = "401", description = "AUTH_FAILED: the named session's secret is missing or wrong")
     public CompletionStage<Response> create(@PathParam("path") String raw, @QueryParam("session") String sessionParam, byte[] body) {
-        String path = createPath(requestPath(request, NODES, raw));
-        JsonBody b = JsonBody.parse(body, path, CREATE_FIELDS);
-        CreateMode mode = b.mode("mode");
-        Long ttl = b.longValue("ttl");
-        long session = Sessions.authorize(corral, request, b.string("session") != null ? b.string("session") : sessionParam, path);
-        Op.Create op = new Op.Create(path, b.data("data"), b.acl("acl"), mode, ttl == null ? -1 : ttl);
-        Caller caller = callers.of(request, session);
-        return outcomes.await(corral.write(op, caller), path, (result, zxid) -> {
-            OpResult.Created c = (OpResult.Created) result;
-            return Response.status(201).header(ZXID_HEADER, zxid).entity(new Dtos.Created(c.path(), c.stat())).build();
+        return Sessions.retryUnknown(corral, () -> {
+            String path = createPath(requestPath(request, NODES, raw));
+            JsonBody b = JsonBody.parse(body, path, CREATE_FIELDS);
+            CreateMode mode = b.mode("mode");
+            Long ttl = b.longValue("ttl");
+            long session = Sessions.authorize(corral, request, b.string("session") != null ? b.string("session") : sessionParam, path);
+            Op.Create op = new Op.Create(path, b.data("data"), b.acl("acl"), mode, ttl == null ? -1 : ttl);
+            Caller caller = callers.of(request, session);
+            return outcomes.await(corral.write(op, caller), path, (result, zxid) -> {
+                OpResult.Created c = (OpResult.Created) result;
+                return Response.status(201).header(ZXID_HEADER, zxid).entity(new Dtos.Created(c.path(), c.stat())).build();
+            });
         });
     }
 
@@ -113,17 +115,19 @@ public class NodesResource extends ClientResource {
                     + " answer reflects every write acknowledged anywhere before it") @QueryParam("consistency") String consistency,
             @Parameter(description = "Answer only once this node has applied this zxid (a zxid the client has seen, from any"
                     + " node); 503 OPERATION_TIMEOUT if it does not get there within the request timeout") @QueryParam("minZxid") Long minZxid) {
-        String path = znodePath(requestPath(request, NODES, raw));
-        long session = Sessions.authorize(corral, request, sessionParam, path);
-        if (watch && session == 0) throw ApiException.badArguments("watch=true needs a session", path);
-        Caller caller = callers.of(request, session);
-        if (session != 0) corral.touchSession(session);
-        WatchKind kind = children ? WatchKind.CHILD : WatchKind.DATA;
-        if (!children && (limit != null || after != null)) throw ApiException.badArguments("limit and after page children=true", path);
-        CompletableFuture<Outcome> gate = ReadGates.gate(corral, consistency, minZxid, path);
-        if (gate == null) return read(path, session, caller, kind, watch, children, exists, limit, after);
-        return outcomes.await(gate, path, (result, zxid) -> zxid).thenCompose(zxid -> read(path, session, caller, kind, watch, children,
-                exists, limit, after));
+        return Sessions.retryUnknown(corral, () -> {
+            String path = znodePath(requestPath(request, NODES, raw));
+            long session = Sessions.authorize(corral, request, sessionParam, path);
+            if (watch && session == 0) throw ApiException.badArguments("watch=true needs a session", path);
+            Caller caller = callers.of(request, session);
+            if (session != 0) corral.touchSession(session);
+            WatchKind kind = children ? WatchKind.CHILD : WatchKind.DATA;
+            if (!children && (limit != null || after != null)) throw ApiException.badArguments("limit and after page children=true", path);
+            CompletableFuture<Outcome> gate = ReadGates.gate(corral, consistency, minZxid, path);
+            if (gate == null) return read(path, session, caller, kind, watch, children, exists, limit, after);
+            return outcomes.await(gate, path, (result, zxid) -> zxid).thenCompose(zxid -> read(path, session, caller, kind, watch, children,
+                    exists, limit, after));
+        });
     }
 
     private CompletionStage<Response> read(String path, long session, Caller caller, WatchKind kind, boolean watch, boolean children,
@@ -169,13 +173,15 @@ public class NodesResource extends ClientResource {
     @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, description = "The secret of the session the request names, if any")
     @APIResponse(responseCode = "401", description = "AUTH_FAILED: the named session's secret is missing or wrong")
     public CompletionStage<Response> set(@PathParam("path") String raw, @QueryParam("session") String sessionParam, byte[] body) {
-        String path = znodePath(requestPath(request, NODES, raw));
-        JsonBody b = JsonBody.parse(body, path, SET_FIELDS);
-        Op.SetData op = new Op.SetData(path, b.data("data"), b.version("version"));
-        long session = Sessions.authorize(corral, request, b.string("session") != null ? b.string("session") : sessionParam, path);
-        return outcomes.await(corral.write(op, callers.of(request, session)), path, (result, zxid) -> {
-            OpResult.DataSet s = (OpResult.DataSet) result;
-            return Response.ok(new Dtos.Updated(s.path(), s.stat())).header(ZXID_HEADER, zxid).build();
+        return Sessions.retryUnknown(corral, () -> {
+            String path = znodePath(requestPath(request, NODES, raw));
+            JsonBody b = JsonBody.parse(body, path, SET_FIELDS);
+            Op.SetData op = new Op.SetData(path, b.data("data"), b.version("version"));
+            long session = Sessions.authorize(corral, request, b.string("session") != null ? b.string("session") : sessionParam, path);
+            return outcomes.await(corral.write(op, callers.of(request, session)), path, (result, zxid) -> {
+                OpResult.DataSet s = (OpResult.DataSet) result;
+                return Response.ok(new Dtos.Updated(s.path(), s.stat())).header(ZXID_HEADER, zxid).build();
+            });
         });
     }
 
@@ -190,11 +196,13 @@ public class NodesResource extends ClientResource {
     @APIResponse(responseCode = "401", description = "AUTH_FAILED: the named session's secret is missing or wrong")
     public CompletionStage<Response> delete(@PathParam("path") String raw, @QueryParam("version") String versionParam,
             @QueryParam("session") String sessionParam) {
-        String path = znodePath(requestPath(request, NODES, raw));
-        int version = parseVersion(versionParam, path);
-        long session = Sessions.authorize(corral, request, sessionParam, path);
-        return outcomes.await(corral.write(new Op.Delete(path, version), callers.of(request, session)), path,
-                (result, zxid) -> Response.noContent().header(ZXID_HEADER, zxid).build());
+        return Sessions.retryUnknown(corral, () -> {
+            String path = znodePath(requestPath(request, NODES, raw));
+            int version = parseVersion(versionParam, path);
+            long session = Sessions.authorize(corral, request, sessionParam, path);
+            return outcomes.await(corral.write(new Op.Delete(path, version), callers.of(request, session)), path,
+                    (result, zxid) -> Response.noContent().header(ZXID_HEADER, zxid).build());
+        });
     }
 
     static Response ok(TreeState state, Object entity) {

@@ -1,5 +1,10 @@
 package dev.corral.api;
 
+import dev.corral.consensus.Role;
+import dev.corral.node.NodeStatus;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
 import dev.corral.node.Corral;
 import dev.corral.tree.ErrorCode;
 import dev.corral.tree.SessionEntry;
@@ -74,6 +79,21 @@ final class Sessions {
             throw new ApiException(ErrorCode.AUTH_FAILED, "wrong secret for session " + format(id), path);
         }
         return s;
+    }
+
+    /**
+     * Runs {@code attempt}; if it finds a session unknown here while this node follows a leader, runs it once more
+     * after a sync. A follower's tree may not yet hold a session opened a moment ago through another member; only
+     * after catching up with what the leader had accepted may it tell the client that its session is gone.
+     */
+    static <T> CompletionStage<T> retryUnknown(Corral corral, Supplier<CompletionStage<T>> attempt) {
+        try {
+            return attempt.get();
+        } catch (ApiException e) {
+            NodeStatus s = corral.status();
+            if (e.code != ErrorCode.SESSION_EXPIRED || s.role() == Role.LEADER || s.leaderId() == 0) throw e;
+            return corral.sync().thenCompose(o -> attempt.get());
+        }
     }
 
     static ApiException expired(long sessionId, String path) {

@@ -93,11 +93,13 @@ public class SessionsResource extends ClientResource {
     @APIResponse(responseCode = "401", description = "AUTH_FAILED: the session's secret is missing or wrong")
     @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
     public CompletionStage<Response> keepalive(@PathParam("id") String id) {
-        long sessionId = existing(Sessions.parse(id)).id();
-        return corral.touchSession(sessionId).thenApply(alive -> {
-            SessionEntry s = corral.state().session(sessionId);
-            if (!alive || s == null) throw expired(sessionId);
-            return Response.ok(new Dtos.Session(Sessions.format(sessionId), s.timeoutMs())).build();
+        return Sessions.retryUnknown(corral, () -> {
+            long sessionId = existing(Sessions.parse(id)).id();
+            return corral.touchSession(sessionId).thenApply(alive -> {
+                SessionEntry s = corral.state().session(sessionId);
+                if (!alive || s == null) throw expired(sessionId);
+                return Response.ok(new Dtos.Session(Sessions.format(sessionId), s.timeoutMs())).build();
+            });
         });
     }
 
@@ -109,9 +111,11 @@ public class SessionsResource extends ClientResource {
     @APIResponse(responseCode = "401", description = "AUTH_FAILED: the session's secret is missing or wrong")
     @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
     public CompletionStage<Response> close(@PathParam("id") String id) {
-        long sessionId = existing(Sessions.parse(id)).id();
-        return outcomes.await(corral.write(new Op.CloseSession(sessionId), callers.of(request, 0)), null,
-                (result, zxid) -> Response.noContent().header(NodesResource.ZXID_HEADER, zxid).build());
+        return Sessions.retryUnknown(corral, () -> {
+            long sessionId = existing(Sessions.parse(id)).id();
+            return outcomes.await(corral.write(new Op.CloseSession(sessionId), callers.of(request, 0)), null,
+                    (result, zxid) -> Response.noContent().header(NodesResource.ZXID_HEADER, zxid).build());
+        });
     }
 
     @POST
