@@ -203,6 +203,12 @@ class LinearizabilityCheckerTest {
     }
 
     @Test
+    void unknownCasTakesEffectOnlyAtItsExpectedVersion() {
+        assertLinearizable(new Script().unknownCas(0, 0, 5, 0, "x").read(1, 10, 20, "x", 1).check());
+        assertNotLinearizable(new Script().unknownCas(0, 0, 5, 3, "x").read(1, 10, 20, "x", 1).check());
+    }
+
+    @Test
     void unknownWriteTakesEffectAtMostOnce() {
         // Seeing "x" at version 1 and at version 2 needs it twice (no other write could move the version).
         assertNotLinearizable(new Script().unknownWrite(0, 0, 5, "x").read(1, 10, 20, "x", 1).read(1, 30, 40, "x", 2).check());

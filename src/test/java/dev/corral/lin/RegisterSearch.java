@@ -75,6 +75,31 @@ final class RegisterSearch {
     private final int[] returnEntry;
 
     private final long statesMax;
+
+    // The search's current configuration and its stack. The stack holds, per depth, the operation linearized there
+    // and what to restore when it is taken back.
+    private final long[] requiredBits;
+    private final long[] optionalBits;
+    private final int[] stackOp;
+    private final long[] stackState;
+    private final int[] stackPrefix;
+    private final int[] stackHighest;
+    private final long[] stackHash;
+    /** Whether the operation at each depth was found in the optional pass, which the walk resumes after it. */
+    private final boolean[] stackOptionalPhase;
+    private int depth;
+    private long state;
+    /** Zobrist hash of the linearized required operations. */
+    private long hash;
+    /** Every required operation below this index is linearized, this one is not. */
+    private int prefix;
+    /** The highest linearized required index, or -1. */
+    private int highest = -1;
+    private int requiredLeft;
+    /** The longest prefix found (counted in required operations), for the report. */
+    private int bestRequired = -1;
+    private int[] bestPath = new int[0];
+    private long bestState;
     private final Configurations configurations = new Configurations();
     private final PinnedVersions pins;
     /** Per version, the optional operations that can never take effect once the register is present at that version. */
@@ -136,6 +161,17 @@ final class RegisterSearch {
         }
 
         pins = new PinnedVersions(pinned);
+        requiredBits = new long[(r + 63) >>> 6];
+        optionalBits = new long[(u + 63) >>> 6];
+        stackOp = new int[n];
+        stackState = new long[n];
+        stackPrefix = new int[n];
+        stackHighest = new int[n];
+        stackHash = new long[n];
+        stackOptionalPhase = new boolean[n];
+        state = this.initial;
+        bestState = this.initial;
+        requiredLeft = r;
 
         // Entries in time order; at equal times calls come first, so that such operations count as concurrent.
         int entries = n + r;
@@ -168,37 +204,8 @@ final class RegisterSearch {
         next[head] = entries > 0 ? 0 : END;
     }
 
-    int opsChecked() {
-        return ops.length;
-    }
-
-    long statesExplored() {
-        return configurations.size();
-    }
-
     /** Runs the search: a verdict, and for {@link CheckResult.Verdict#NOT_LINEARIZABLE} a failure. */
     CheckResult.KeyResult run() {
-        long[] requiredBits = new long[(requiredCount + 63) >>> 6];
-        long[] optionalBits = new long[(optionalCount + 63) >>> 6];
-        // The DFS stack: the operation linearized at each depth and what to restore when it is taken back.
-        int depthMax = ops.length;
-        int[] stackOp = new int[depthMax];
-        long[] stackState = new long[depthMax];
-        int[] stackPrefix = new int[depthMax];
-        int[] stackHighest = new int[depthMax];
-        long[] stackHash = new long[depthMax];
-        boolean[] stackOptionalPhase = new boolean[depthMax];
-        int depth = 0;
-
-        long state = initial;
-        long hash = 0;
-        int prefix = 0;
-        int highest = -1;
-        int requiredLeft = requiredCount;
-        int bestRequired = -1;
-        int[] bestPath = new int[0];
-        long bestState = initial;
-
         // Two passes per configuration: first the required operations, then the optional ones. Trying optional
         // operations last finds the smallest set of unknown operations that explains the history first, which makes
         // the domination check in Configurations prune the most.
@@ -207,85 +214,102 @@ final class RegisterSearch {
         while (true) {
             if (requiredLeft == 0) return result(CheckResult.Verdict.LINEARIZABLE, null);
             if (entry == END || !isCall[entry]) {
+                // Every candidate of this pass was tried: the next pass, or back to the previous configuration.
                 if (!optionalPhase && optionalCount > 0) {
                     optionalPhase = true;
                     entry = next[head];
                     continue;
                 }
                 if (depth == 0) return result(CheckResult.Verdict.NOT_LINEARIZABLE, failure(bestPath, bestState));
-                depth--;
-                int op = stackOp[depth];
-                unlift(op);
-                state = stackState[depth];
-                prefix = stackPrefix[depth];
-                highest = stackHighest[depth];
-                hash = stackHash[depth];
+                int op = backtrack();
                 optionalPhase = stackOptionalPhase[depth];
-                if (required[op]) {
-                    clear(requiredBits, bit[op]);
-                    pins.restore(bit[op]);
-                    requiredLeft++;
-                } else {
-                    clear(optionalBits, bit[op]);
-                }
                 entry = next[callEntry[op]];
                 continue;
             }
             int op = entryOp[entry];
-            if (required[op] == optionalPhase || (previousOfClass[op] >= 0 && !isSet(optionalBits, bit[previousOfClass[op]]))) {
+            boolean waitsForItsClass = previousOfClass[op] >= 0 && !isSet(optionalBits, bit[previousOfClass[op]]);
+            if (required[op] != optionalPhase && !waitsForItsClass && maybeLinearize(op, optionalPhase)) {
+                if (configurations.size() > statesMax) return result(CheckResult.Verdict.UNKNOWN, null);
+                optionalPhase = false;
+                entry = next[head];
+            } else {
                 entry = next[entry];
-                continue;
             }
-            long after = step(state, op);
-            if (after != INVALID && required[op]) pins.remove(bit[op]);
-            if (after != INVALID && (int) (after >> 32) > pins.min()) {
-                // Past a version that an operation still to be placed needs: a dead end (see PinnedVersions).
-                if (required[op]) pins.restore(bit[op]);
-            } else if (after != INVALID) {
-                int newPrefix = prefix;
-                int newHighest = highest;
-                long newHash = hash;
-                if (required[op]) {
-                    set(requiredBits, bit[op]);
-                    newHash ^= Configurations.mix(bit[op] + 0x9e3779b97f4a7c15L);
-                    newHighest = Math.max(highest, bit[op]);
-                    while (newPrefix < requiredCount && isSet(requiredBits, newPrefix)) newPrefix++;
-                } else {
-                    set(optionalBits, bit[op]);
-                }
-                if (configurations.enter(newHash, newPrefix, requiredBits, newHighest, after, live(optionalBits, after))) {
-                    stackOp[depth] = op;
-                    stackState[depth] = state;
-                    stackPrefix[depth] = prefix;
-                    stackHighest[depth] = highest;
-                    stackHash[depth] = hash;
-                    stackOptionalPhase[depth] = optionalPhase;
-                    depth++;
-                    lift(op);
-                    state = after;
-                    prefix = newPrefix;
-                    highest = newHighest;
-                    hash = newHash;
-                    if (required[op]) requiredLeft--;
-                    if (requiredCount - requiredLeft > bestRequired) {
-                        bestRequired = requiredCount - requiredLeft;
-                        bestPath = Arrays.copyOf(stackOp, depth);
-                        bestState = state;
-                    }
-                    if (configurations.size() > statesMax) return result(CheckResult.Verdict.UNKNOWN, null);
-                    optionalPhase = false;
-                    entry = next[head];
-                    continue;
-                }
-                if (required[op]) {
-                    clear(requiredBits, bit[op]);
-                    pins.restore(bit[op]);
-                } else {
-                    clear(optionalBits, bit[op]);
-                }
-            }
-            entry = next[entry];
         }
+    }
+
+    /**
+     * Linearizes {@code op} next if the model allows it, no pinned version is passed, and the configuration it leads
+     * to is new; then pushes it and returns true.
+     */
+    private boolean maybeLinearize(int op, boolean optionalPhase) {
+        long after = step(state, op);
+        if (after == INVALID) return false;
+        if (required[op]) pins.remove(bit[op]);
+        // Past a version that an operation still to be placed needs: a dead end (see PinnedVersions).
+        boolean entered = (int) (after >> 32) <= pins.min() && enter(op, after);
+        if (!entered) {
+            if (required[op]) pins.restore(bit[op]);
+            return false;
+        }
+        stackOptionalPhase[depth - 1] = optionalPhase;
+        if (requiredCount - requiredLeft > bestRequired) {
+            bestRequired = requiredCount - requiredLeft;
+            bestPath = Arrays.copyOf(stackOp, depth);
+            bestState = state;
+        }
+        return true;
+    }
+
+    /** Enters the configuration {@code op} leads to, unless it was entered before (or one dominating it). */
+    private boolean enter(int op, long after) {
+        int newPrefix = prefix;
+        int newHighest = highest;
+        long newHash = hash;
+        if (required[op]) {
+            set(requiredBits, bit[op]);
+            newHash ^= Configurations.mix(bit[op] + 0x9e3779b97f4a7c15L);
+            newHighest = Math.max(highest, bit[op]);
+            while (newPrefix < requiredCount && isSet(requiredBits, newPrefix)) newPrefix++;
+        } else {
+            set(optionalBits, bit[op]);
+        }
+        if (!configurations.enter(newHash, newPrefix, requiredBits, newHighest, after, live(optionalBits, after))) {
+            clear(required[op] ? requiredBits : optionalBits, bit[op]);
+            return false;
+        }
+        stackOp[depth] = op;
+        stackState[depth] = state;
+        stackPrefix[depth] = prefix;
+        stackHighest[depth] = highest;
+        stackHash[depth] = hash;
+        depth++;
+        lift(op);
+        state = after;
+        prefix = newPrefix;
+        highest = newHighest;
+        hash = newHash;
+        if (required[op]) requiredLeft--;
+        return true;
+    }
+
+    /** Takes back the last linearized operation and returns it. */
+    private int backtrack() {
+        depth--;
+        int op = stackOp[depth];
+        unlift(op);
+        state = stackState[depth];
+        prefix = stackPrefix[depth];
+        highest = stackHighest[depth];
+        hash = stackHash[depth];
+        if (required[op]) {
+            clear(requiredBits, bit[op]);
+            pins.restore(bit[op]);
+            requiredLeft++;
+        } else {
+            clear(optionalBits, bit[op]);
+        }
+        return op;
     }
 
     /**
