@@ -49,11 +49,17 @@ import java.util.TreeMap;
  *       the same futures. With unknown operations the check is by domination, see {@link Configurations}.</li>
  *   <li>All required operations linearized means linearizable; the stack empty with no move left means not.</li>
  * </ol>
- * Per configuration the search tries required operations first and unknown ones second. The number of
- * configurations grows with the concurrency (how many operations overlap), not with the length of the history,
- * so thousands of operations per key with a few clients take milliseconds. Unknown operations stay concurrent with
- * everything after them, so many of them on one key widen the search; {@link Options#statesMax} bounds it, and
- * hitting the bound gives {@link CheckResult.Verdict#UNKNOWN} rather than a hang.
+ * Per configuration the search tries required operations first and unknown ones second. Unknown operations stay
+ * concurrent with everything after them, and those that never took effect pile up; left alone they would stand in
+ * for one another and multiply the configurations. {@link RegisterSearch} therefore reduces the search, exactly (a
+ * brute-force comparison in the tests guards this): values no checked read saw are treated as one value;
+ * interchangeable unknown operations are linearized in invoke order; and since the model has no delete, versions
+ * never go down, so a configuration past a version some required operation still needs is a dead end, and an
+ * unknown CAS of an older version can never take effect again. (A workload with deletes needs these revisited.)
+ * The number of configurations then grows with the concurrency, not with the length of the history: thousands of
+ * operations per key with a few clients, even with many unknown outcomes, take milliseconds.
+ * {@link Options#statesMax} bounds the search all the same, and hitting the bound gives
+ * {@link CheckResult.Verdict#UNKNOWN} rather than a hang.
  *
  * <p>On failure each key's result names the longest linearizable prefix found and the operation that could not be
  * placed after it, with the reason for every candidate ({@link CheckResult#describe}).
