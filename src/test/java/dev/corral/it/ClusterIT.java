@@ -55,6 +55,7 @@ class ClusterIT {
     private ExecutorService readers;
     private ScheduledExecutorService heartbeats;
     private final AtomicInteger roundRobin = new AtomicInteger();
+    private final AtomicInteger sticky = new AtomicInteger(1);
     private long seed;
 
     @BeforeEach
@@ -79,7 +80,7 @@ class ClusterIT {
         cluster = Cluster.start(work, "leader-kill", 3, Map.of());
         History history = new History();
         Workload workload = startWorkload(history);
-        Workload.Run run = workload.start(this::nextRunning, true, 1);
+        Workload.Run run = workload.start(this::nextRunning, this::stickyRunning, true, 1);
         awaitAcked(history, 400, "writes before the kill");
 
         int leader = cluster.awaitLeader();
@@ -110,7 +111,7 @@ class ClusterIT {
         cluster = Cluster.start(work, "pause", 3, Map.of());
         History history = new History();
         Workload workload = startWorkload(history);
-        Workload.Run run = workload.start(this::nextRunning, true, 1);
+        Workload.Run run = workload.start(this::nextRunning, this::stickyRunning, true, 1);
         awaitAcked(history, 300, "writes before the pause");
 
         int leader = cluster.awaitLeader();
@@ -175,7 +176,7 @@ class ClusterIT {
         cluster = Cluster.start(work, "all-down", 3, Map.of());
         History history = new History();
         Workload workload = startWorkload(history);
-        Workload.Run run = workload.start(this::nextRunning, true, 1);
+        Workload.Run run = workload.start(this::nextRunning, this::stickyRunning, true, 1);
         awaitAcked(history, 500, "writes before the kill");
         for (int id = 1; id <= 3; id++) cluster.kill9(id);
         run.stop();
@@ -187,7 +188,7 @@ class ClusterIT {
         figure("all down: all 3 restarted, node %d leads, all ready in %d ms", leader, ms(System.nanoTime() - restarted));
         verifyEveryMember(history, "after every member was killed and restarted");
 
-        Workload.Run again = workload.start(this::nextRunning, true, 2);
+        Workload.Run again = workload.start(this::nextRunning, this::stickyRunning, true, 2);
         awaitAcked(history, history.acked.get() + 300, "writes after the restart");
         again.stop();
         verifyEveryMember(history, "after writing again");
@@ -200,7 +201,7 @@ class ClusterIT {
         cluster = Cluster.start(work, "wiped", 3, SNAPSHOT_ENV);
         History history = new History();
         Workload workload = startWorkload(history);
-        Workload.Run run = workload.start(this::nextRunning, true, 1);
+        Workload.Run run = workload.start(this::nextRunning, this::stickyRunning, true, 1);
         awaitAcked(history, 200, "writes before the follower is stopped");
 
         int leader = cluster.awaitLeader();
@@ -361,6 +362,20 @@ class ClusterIT {
         List<Integer> up = cluster.running();
         if (up.isEmpty()) return cluster.node(1 + Math.floorMod(roundRobin.getAndIncrement(), cluster.size));
         return cluster.node(up.get(Math.floorMod(roundRobin.getAndIncrement(), up.size())));
+    }
+
+    /**
+     * One running member, the same until it stops running. The sessions thread acts as its sessions through it, as a
+     * ZooKeeper client keeps its session on one server until that fails: a member checks a session against its own
+     * tree, so a member that has not yet applied a session just opened elsewhere answers SESSION_EXPIRED.
+     */
+    private NodeProcess stickyRunning() {
+        List<Integer> up = cluster.running();
+        int current = sticky.get();
+        if (up.contains(current)) return cluster.node(current);
+        int next = up.isEmpty() ? 1 + Math.floorMod(current, cluster.size) : up.get(Math.floorMod(current, up.size()));
+        sticky.set(next);
+        return cluster.node(next);
     }
 
     private NodeProcess randomRunning(int r) {

@@ -59,6 +59,7 @@ final class Workload {
      */
     final class Run {
         private final Supplier<NodeProcess> route;
+        private final Supplier<NodeProcess> sessionRoute;
         private final boolean failover;
         final int cycle;
         private final long ackedAtStart = history.acked.get();
@@ -67,8 +68,9 @@ final class Workload {
         private volatile boolean killing;
         private volatile boolean stopping;
 
-        private Run(Supplier<NodeProcess> route, boolean failover, int cycle) {
+        private Run(Supplier<NodeProcess> route, Supplier<NodeProcess> sessionRoute, boolean failover, int cycle) {
             this.route = route;
+            this.sessionRoute = sessionRoute;
             this.failover = failover;
             this.cycle = cycle;
         }
@@ -76,6 +78,11 @@ final class Workload {
         /** The node for the next request. */
         NodeProcess node() {
             return route.get();
+        }
+
+        /** The node for the next request of the sessions thread. */
+        NodeProcess sessionNode() {
+            return sessionRoute.get();
         }
 
         long acked() {
@@ -123,12 +130,15 @@ final class Workload {
     }
 
     Run start(NodeProcess node, int cycle) {
-        return start(() -> node, false, cycle);
+        return start(() -> node, () -> node, false, cycle);
     }
 
-    /** A run whose requests go where {@code route} says, one call per request; see {@link Run}. */
-    Run start(Supplier<NodeProcess> route, boolean failover, int cycle) {
-        Run run = new Run(route, failover, cycle);
+    /**
+     * A run whose requests go where {@code route} says, one call per request, and those of the sessions thread where
+     * {@code sessionRoute} says; see {@link Run}.
+     */
+    Run start(Supplier<NodeProcess> route, Supplier<NodeProcess> sessionRoute, boolean failover, int cycle) {
+        Run run = new Run(route, sessionRoute, failover, cycle);
         for (int t = 0; t < writers; t++) {
             int writer = t;
             SplittableRandom rnd = seeds.split();
@@ -187,20 +197,20 @@ final class Workload {
         for (int seq = 0; ; seq++) {
             Step step;
             if (usable.size() < 3) {
-                step = openSession(run.node(), usable);
+                step = openSession(run.sessionNode(), usable);
             } else {
                 History.Session s = usable.get(rnd.nextInt(usable.size()));
                 List<History.Znode> clean = s.ephemerals.stream().filter(History.Znode::isClean).toList();
                 if (s.ephemerals.size() >= 12 && rnd.nextInt(8) == 0) {
-                    step = closeSession(run.node(), s);
+                    step = closeSession(run.sessionNode(), s);
                     usable.remove(s);
                 } else if (!clean.isEmpty() && rnd.nextInt(4) == 0) {
                     byte[] data = payload("c" + run.cycle + ".s." + seq + ":", rnd);
-                    step = set(run.node(), clean.get(rnd.nextInt(clean.size())), data, true, s);
+                    step = set(run.sessionNode(), clean.get(rnd.nextInt(clean.size())), data, true, s);
                 } else {
                     History.Znode z = history.newZnode("/crash/eph/" + s.id + "-" + s.ephemerals.size(), s.idValue, -1);
                     s.ephemerals.add(z);
-                    step = create(run.node(), z, payload("c" + run.cycle + ".e." + seq + ":", rnd), s);
+                    step = create(run.sessionNode(), z, payload("c" + run.cycle + ".e." + seq + ":", rnd), s);
                 }
             }
             if (run.ends(step)) return;
