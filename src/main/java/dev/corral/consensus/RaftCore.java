@@ -44,6 +44,13 @@ public final class RaftCore {
     private SoftState lastReadySoftState;
     /** Last committed index handed out in a Ready for applying. */
     private long handedOutForApply;
+    /**
+     * The newest durable snapshot: what a follower that needs compacted entries is told to install. The log is
+     * compacted only behind a snapshot, possibly keeping entries before it, so {@code snapshotIndex >= log.snapIndex()};
+     * the compaction point itself names no snapshot when entries are kept.
+     */
+    private long snapshotIndex;
+    private long snapshotTerm;
 
 
     /**
@@ -62,6 +69,8 @@ public final class RaftCore {
         this.term = hardState.term();
         this.votedFor = hardState.votedFor();
         this.handedOutForApply = snapIndex;
+        this.snapshotIndex = snapIndex;
+        this.snapshotTerm = snapTerm;
         this.lastReadyHardState = hardState;
         resetRandomizedElectionTicks();
     }
@@ -399,6 +408,9 @@ public final class RaftCore {
         } else {
             log.restore(s.index(), s.snapshotTerm());
             handedOutForApply = s.index();
+            // The driver stored the snapshot before stepping this message in: it is this member's newest.
+            snapshotIndex = s.index();
+            snapshotTerm = s.snapshotTerm();
         }
         send(new Message.AppendResponse(config.id(), s.from(), term, true, s.index()));
     }
@@ -430,7 +442,7 @@ public final class RaftCore {
         long prevTerm = log.term(prev);
         if (prevTerm < 0) {
             // The follower needs entries we have compacted away: it must install our snapshot.
-            send(new Message.InstallSnapshot(config.id(), peer, term, log.snapIndex(), log.term(log.snapIndex())));
+            send(new Message.InstallSnapshot(config.id(), peer, term, snapshotIndex, snapshotTerm));
             p.becomeProbe();
             p.probeSent = true;
             return 0;
@@ -542,9 +554,26 @@ public final class RaftCore {
         return hasNoPeers() ? log.applied() : log.snapIndex();
     }
 
+    /**
+     * A snapshot at {@code index} (applied, not yet compacted away) is durable: followers that need entries from
+     * before the compaction point are sent to it from now on.
+     */
+    public void snapshotted(long index) {
+        long t = log.term(index);
+        if (index > snapshotIndex && t > 0) {
+            snapshotIndex = index;
+            snapshotTerm = t;
+        }
+    }
+
     /** Forgets log entries up to {@code index}, which a durable snapshot now covers and which are applied. */
     public void compact(long index) {
         log.compact(index);
+        // Compacting up to a point means a snapshot covers it; a caller that did not say which one compacted to it.
+        if (log.snapIndex() > snapshotIndex) {
+            snapshotIndex = log.snapIndex();
+            snapshotTerm = log.term(snapshotIndex);
+        }
     }
 
     /** Entries in [lo, hi] if all are still held in memory (every entry not yet applied is); otherwise none. */

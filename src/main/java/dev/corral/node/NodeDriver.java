@@ -893,6 +893,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
         snapshotter.done(meta);
         // During an outage the log cannot be compacted; the next snapshot after it will do it.
         if (outage != null || replica == null) return;
+        replica.snapshotted(meta.index());
         long compactTo = meta.index() - settings.keepEntries();
         if (compactTo > storage.log().base().index()) {
             long term = replica.termAt(compactTo);

@@ -483,6 +483,11 @@ public final class Replica<T> {
         return core.heldAppliedBytes();
     }
 
+    /** A snapshot at {@code index} is durable: lagging followers are sent to it (see {@code RaftCore.snapshotted}). */
+    public void snapshotted(long index) {
+        core.snapshotted(Math.min(index, committed.lastZxid()));
+    }
+
     /** Lets the core forget entries a durable snapshot now covers. */
     public void compact(long index) {
         core.compact(Math.min(index, committed.lastZxid()));

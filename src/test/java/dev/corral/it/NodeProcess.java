@@ -62,6 +62,11 @@ final class NodeProcess implements AutoCloseable {
     final long startedNanos;
     private final URI base;
     private final HttpClient http;
+    /**
+     * How long the plain request methods wait for an answer. A cluster member may be paused (SIGSTOP) with requests
+     * in flight; {@link Cluster} shortens this so that a client meets the pause as an unknown outcome, not a hang.
+     */
+    volatile Duration requestTimeout = Duration.ofSeconds(60);
 
     private NodeProcess(Path dataDir, Path logFile, int httpPort, Process process, long startedNanos) {
         this.dataDir = dataDir;
@@ -91,8 +96,12 @@ final class NodeProcess implements AutoCloseable {
     }
 
     static NodeProcess start(Path dataDir, Path logFile, Map<String, String> env, Launch launch) {
+        return start(dataDir, logFile, env, launch, freePort());
+    }
+
+    /** Starts the packaged node on {@code httpPort} (a cluster member's port is fixed by the members list); does not wait for it. */
+    static NodeProcess start(Path dataDir, Path logFile, Map<String, String> env, Launch launch, int httpPort) {
         String jar = jar();
-        int httpPort = freePort();
         List<String> command = new ArrayList<>(launch.prefix());
         command.add(launch.java());
         command.addAll(launch.jvmArgs());
@@ -218,10 +227,14 @@ final class NodeProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     // ---- HTTP ----
 
     Reply get(String path) throws IOException {
-        return get(path, Duration.ofSeconds(60));
+        return get(path, requestTimeout);
     }
 
     Reply get(String path, Duration timeout) throws IOException {
@@ -230,7 +243,7 @@ final class NodeProcess implements AutoCloseable {
 
     /** A GET that acts as the session whose secret is {@code sessionSecret} (null: as no session). */
     Reply get(String path, String sessionSecret) throws IOException {
-        return send(withSecret(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).GET(), sessionSecret).build());
+        return send(withSecret(HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout).GET(), sessionSecret).build());
     }
 
     Reply post(String path, String json) throws IOException {
@@ -238,7 +251,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     Reply post(String path, String json, String sessionSecret) throws IOException {
-        return send(withSecret(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+        return send(withSecret(HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)), sessionSecret).build());
     }
 
@@ -247,7 +260,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     Reply put(String path, String json, String sessionSecret) throws IOException {
-        return send(withSecret(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+        return send(withSecret(HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)), sessionSecret).build());
     }
 
@@ -256,7 +269,26 @@ final class NodeProcess implements AutoCloseable {
     }
 
     Reply delete(String path, String sessionSecret) throws IOException {
-        return send(withSecret(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).DELETE(), sessionSecret).build());
+        return send(withSecret(HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout).DELETE(), sessionSecret).build());
+    }
+
+    /**
+     * Any request with its own timeout (a paused node never answers, so callers that may meet one bound their wait);
+     * {@code json} null sends no body, {@code headers} are name/value pairs.
+     */
+    Reply request(String method, String path, String json, Duration timeout, String... headers) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
+        if (json != null) b.header("Content-Type", "application/json");
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return send(b.build());
+    }
+
+    /** A POST of raw bytes as {@code application/octet-stream}, e.g. a peer message. */
+    Reply postBytes(String path, byte[] body, Duration timeout, String... headers) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Content-Type", "application/octet-stream");
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
     private static HttpRequest.Builder withSecret(HttpRequest.Builder b, String sessionSecret) {

@@ -145,8 +145,8 @@ final class Verifier {
         return false;
     }
 
-    /** Reads the whole tree, level by level, in parallel. */
-    private Map<String, Seen> walk() throws InterruptedException {
+    /** Reads the whole tree, level by level, in parallel; problems met on the way go to {@link Report#problems}. */
+    Map<String, Seen> walk() throws InterruptedException {
         Map<String, Seen> tree = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<String> walkProblems = new ConcurrentLinkedQueue<>();
         List<String> level = List.of("/");

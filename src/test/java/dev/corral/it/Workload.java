@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * Client threads that write to one node as fast as it answers, recording every outcome in the {@link History}:
@@ -52,9 +53,14 @@ final class Workload {
         }
     }
 
-    /** One run of the client threads against one node. */
+    /**
+     * One run of the client threads against one node, or, for a cluster, against whichever node {@code route} names
+     * for each request ({@code failover}: threads go on after a request that got no answer, with the next node).
+     */
     final class Run {
-        final NodeProcess node;
+        private final Supplier<NodeProcess> route;
+        private final Supplier<NodeProcess> sessionRoute;
+        private final boolean failover;
         final int cycle;
         private final long ackedAtStart = history.acked.get();
         private final long unknownAtStart = history.unknown.get();
@@ -62,9 +68,21 @@ final class Workload {
         private volatile boolean killing;
         private volatile boolean stopping;
 
-        private Run(NodeProcess node, int cycle) {
-            this.node = node;
+        private Run(Supplier<NodeProcess> route, Supplier<NodeProcess> sessionRoute, boolean failover, int cycle) {
+            this.route = route;
+            this.sessionRoute = sessionRoute;
+            this.failover = failover;
             this.cycle = cycle;
+        }
+
+        /** The node for the next request. */
+        NodeProcess node() {
+            return route.get();
+        }
+
+        /** The node for the next request of the sessions thread. */
+        NodeProcess sessionNode() {
+            return sessionRoute.get();
         }
 
         long acked() {
@@ -84,8 +102,9 @@ final class Workload {
          * thread then waits a little, as a client honouring Retry-After would, instead of spinning.
          */
         private boolean ends(Step step) {
-            if (stopping || step == Step.LOST && (killing || !node.isAlive())) return true;
-            if (step == Step.IN_DOUBT) java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            if (stopping) return true;
+            if (step == Step.LOST && !failover && (killing || !route.get().isAlive())) return true;
+            if (step != Step.DONE) java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
             return false;
         }
 
@@ -111,7 +130,15 @@ final class Workload {
     }
 
     Run start(NodeProcess node, int cycle) {
-        Run run = new Run(node, cycle);
+        return start(() -> node, () -> node, false, cycle);
+    }
+
+    /**
+     * A run whose requests go where {@code route} says, one call per request, and those of the sessions thread where
+     * {@code sessionRoute} says; see {@link Run}.
+     */
+    Run start(Supplier<NodeProcess> route, Supplier<NodeProcess> sessionRoute, boolean failover, int cycle) {
+        Run run = new Run(route, sessionRoute, failover, cycle);
         for (int t = 0; t < writers; t++) {
             int writer = t;
             SplittableRandom rnd = seeds.split();
@@ -153,12 +180,12 @@ final class Workload {
             Step step;
             if (mine.isEmpty() || r < 0.4) {
                 History.Znode z = history.newZnode("/crash/w" + writer + "/c" + run.cycle + "-" + seq, 0, writer);
-                step = create(run.node, z, data, null);
+                step = create(run.node(), z, data, null);
                 if (z.isClean()) mine.add(z);
             } else {
                 int i = rnd.nextInt(mine.size());
                 History.Znode z = mine.get(i);
-                step = r < 0.92 ? set(run.node, z, data, rnd.nextBoolean(), null) : delete(run.node, z);
+                step = r < 0.92 ? set(run.node(), z, data, rnd.nextBoolean(), null) : delete(run.node(), z);
                 if (!z.isClean()) mine.remove(i);
             }
             if (run.ends(step)) return;
@@ -170,20 +197,20 @@ final class Workload {
         for (int seq = 0; ; seq++) {
             Step step;
             if (usable.size() < 3) {
-                step = openSession(run.node, usable);
+                step = openSession(run.sessionNode(), usable);
             } else {
                 History.Session s = usable.get(rnd.nextInt(usable.size()));
                 List<History.Znode> clean = s.ephemerals.stream().filter(History.Znode::isClean).toList();
                 if (s.ephemerals.size() >= 12 && rnd.nextInt(8) == 0) {
-                    step = closeSession(run.node, s);
+                    step = closeSession(run.sessionNode(), s);
                     usable.remove(s);
                 } else if (!clean.isEmpty() && rnd.nextInt(4) == 0) {
                     byte[] data = payload("c" + run.cycle + ".s." + seq + ":", rnd);
-                    step = set(run.node, clean.get(rnd.nextInt(clean.size())), data, true, s);
+                    step = set(run.sessionNode(), clean.get(rnd.nextInt(clean.size())), data, true, s);
                 } else {
                     History.Znode z = history.newZnode("/crash/eph/" + s.id + "-" + s.ephemerals.size(), s.idValue, -1);
                     s.ephemerals.add(z);
-                    step = create(run.node, z, payload("c" + run.cycle + ".e." + seq + ":", rnd), s);
+                    step = create(run.sessionNode(), z, payload("c" + run.cycle + ".e." + seq + ":", rnd), s);
                 }
             }
             if (run.ends(step)) return;
