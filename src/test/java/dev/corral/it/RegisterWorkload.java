@@ -206,26 +206,21 @@ final class RegisterWorkload {
         return new RegisterOp(id, process, key, kind, value, expected, true, invoked, Outcome.FAIL, completed, null, code);
     }
 
-    /*
-     * LIN-ADAPTER. Once dev.corral.lin (the linearizability checker, branch helper-lincheck) is merged, replace the body
-     * of toLinearizabilityChecker with:
-     *
-     *     List<dev.corral.lin.Op> lin = ops().stream().map(o -> new dev.corral.lin.Op(o.id(), o.process(), o.key(),
-     *             dev.corral.lin.Op.Kind.valueOf(o.kind().name()), o.value(), o.expectedVersion(), o.linearizable(),
-     *             o.invokeNanos(), dev.corral.lin.Op.Outcome.valueOf(o.outcome().name()), o.completeNanos(),
-     *             o.result() == null ? null : new dev.corral.lin.Register(o.result().value(), o.result().version()),
-     *             o.error())).toList();
-     *     Map<String, dev.corral.lin.Register> initial = new HashMap<>();
-     *     for (String k : keys) initial.put(k, new dev.corral.lin.Register(INITIAL, 0));
-     *     dev.corral.lin.CheckResult result = new dev.corral.lin.LinearizabilityChecker().check(lin, initial);
-     *     return result.isLinearizable() ? List.of() : List.of(result.describe());
-     *
-     * (An UNKNOWN op's completeNanos is when the client gave up; the checker treats it as open forever.)
+    /**
+     * The history checked by {@link dev.corral.lin.LinearizabilityChecker} (per key, linearizable reads, writes and
+     * compare-and-sets; an UNKNOWN op is open forever). Returns the checker's explanation if it is not linearizable,
+     * or if the search hit its bound (then the verdict is unknown, which this test does not accept either).
      */
-
-    /** Problems the linearizability checker finds; empty until it is wired in (see LIN-ADAPTER above). */
     List<String> toLinearizabilityChecker() {
-        return List.of();
+        List<dev.corral.lin.Op> lin = ops().stream().map(o -> new dev.corral.lin.Op(o.id(), o.process(), o.key(),
+                dev.corral.lin.Op.Kind.valueOf(o.kind().name()), o.value(), o.expectedVersion(), o.linearizable(),
+                o.invokeNanos(), dev.corral.lin.Op.Outcome.valueOf(o.outcome().name()), o.completeNanos(),
+                o.result() == null ? null : new dev.corral.lin.Register(o.result().value(), o.result().version()),
+                o.error())).toList();
+        Map<String, dev.corral.lin.Register> initial = new HashMap<>();
+        for (String k : keys) initial.put(k, new dev.corral.lin.Register(INITIAL, 0));
+        dev.corral.lin.CheckResult result = new dev.corral.lin.LinearizabilityChecker().check(lin, initial);
+        return result.isLinearizable() ? List.of() : List.of(result.describe());
     }
 
     /**
