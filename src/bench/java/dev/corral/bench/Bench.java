@@ -49,6 +49,7 @@ public final class Bench {
             r.line("Command: ./mvnw -B -Pbench verify   (report also in " + r.path() + ", server logs in " + s.dir().resolve("logs") + ")");
             r.f("Settings: %.1f s measured per cell after %.1f s warm-up, clients %s, %d-byte data, %,d znodes for heap, %.1f s per storage batch size",
                     s.cellSeconds(), s.warmupSeconds(), s.concurrency(), s.dataBytes(), s.znodes(), s.storageSeconds());
+            if (s.runs("cluster")) r.f("Cluster: %,d znodes for its heap figures, %d failover rounds", s.clusterZnodes(), s.clusterFailovers());
             String pgProblem = s.postgres().unreachableBecause();
             Machine.print(r, s, pgProblem);
             boolean postgres = pgProblem == null;
