@@ -61,7 +61,7 @@ final class ApiBench {
     }
 
     /** Creates the parents and the znodes that setData and reads use, with several clients in parallel. */
-    private static String[] prepare(List<Target.Client> clients, int count, byte[] data) throws Exception {
+    static String[] prepare(List<Target.Client> clients, int count, byte[] data) throws Exception {
         Target.Client first = clients.getFirst();
         for (String p : List.of("/bench", "/bench/data", "/bench/create")) first.ensure(p);
         String[] paths = new String[count];

@@ -22,7 +22,9 @@ import java.util.stream.Stream;
  *   <li>raw durable log appends per backend, through the node's {@code bench-storage} command;</li>
  *   <li>heap per znode: Corral's tree and ZooKeeper's DataTree, a million znodes each, in this JVM;</li>
  *   <li>a standalone ZooKeeper started in the same run, measured the same way with its official client,
- *       and Corral/ZooKeeper ratios for every figure.</li>
+ *       and Corral/ZooKeeper ratios for every figure;</li>
+ *   <li>a three-node cluster: heap per znode on leader and follower, operations sent to the leader and to a
+ *       follower, and failover time (kill -9 of the leader) next to a three-server ZooKeeper ensemble's.</li>
  * </ol>
  * Every server listens on 127.0.0.1 only, every data directory is under {@code target/bench/work}, and every
  * process started is stopped at the end, also on failure (see {@link Child}). Exits 1 if any part failed.
@@ -47,6 +49,7 @@ public final class Bench {
             r.line("Command: ./mvnw -B -Pbench verify   (report also in " + r.path() + ", server logs in " + s.dir().resolve("logs") + ")");
             r.f("Settings: %.1f s measured per cell after %.1f s warm-up, clients %s, %d-byte data, %,d znodes for heap, %.1f s per storage batch size",
                     s.cellSeconds(), s.warmupSeconds(), s.concurrency(), s.dataBytes(), s.znodes(), s.storageSeconds());
+            if (s.runs("cluster")) r.f("Cluster: %,d znodes for its heap figures, %d failover rounds", s.clusterZnodes(), s.clusterFailovers());
             String pgProblem = s.postgres().unreachableBecause();
             Machine.print(r, s, pgProblem);
             boolean postgres = pgProblem == null;
@@ -109,6 +112,7 @@ public final class Bench {
                 ratios(r, s, results, zk);
             }
             if (s.runs("snapshot")) section(r, failures, "snapshot", () -> SnapshotStallBench.run(r, s));
+            if (s.runs("cluster")) section(r, failures, "cluster", () -> ClusterBench.run(r, s));
             r.section("Notes");
             r.f("Load average at the end: %s. The machine has %d cores shared by the servers, the load generator and other agents'",
                     Machine.loadAverage(), Runtime.getRuntime().availableProcessors());

@@ -80,6 +80,13 @@ final class Child implements AutoCloseable {
         return name;
     }
 
+    /** Kills the process at once (SIGKILL, as {@code kill -9}) and waits until it is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) throw new IllegalStateException(name + " still alive 30 s after SIGKILL");
+        RUNNING.remove(this);
+    }
+
     /** The last lines of the child's output, for error messages. */
     String tail(int lines) {
         try {

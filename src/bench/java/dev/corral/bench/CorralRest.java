@@ -10,11 +10,18 @@ final class CorralRest implements Target {
     private final String label;
     private final InetSocketAddress address;
     private final CorralCounters counters;
+    private final String readQuery;
 
     CorralRest(String label, InetSocketAddress address) {
+        this(label, address, "");
+    }
+
+    /** As {@link #CorralRest(String, InetSocketAddress)}, with {@code readQuery} (e.g. {@code ?consistency=linearizable}) on every getData. */
+    CorralRest(String label, InetSocketAddress address, String readQuery) {
         this.label = label;
         this.address = address;
         this.counters = new CorralCounters(address);
+        this.readQuery = readQuery;
     }
 
     @Override
@@ -29,17 +36,19 @@ final class CorralRest implements Target {
 
     @Override
     public Client connect() {
-        return new RestClient(new HttpConnection(address));
+        return new RestClient(new HttpConnection(address), readQuery);
     }
 
     private static final class RestClient implements Client {
         private final HttpConnection http;
+        private final String readQuery;
         private byte[] lastData;
         private byte[] createBody;
         private byte[] setBody;
 
-        RestClient(HttpConnection http) {
+        RestClient(HttpConnection http, String readQuery) {
             this.http = http;
+            this.readQuery = readQuery;
         }
 
         @Override
@@ -56,7 +65,7 @@ final class CorralRest implements Target {
 
         @Override
         public void getData(String path) throws IOException {
-            expect(http.send("GET", "/v1/nodes" + path, null), 200, "GET", path);
+            expect(http.send("GET", "/v1/nodes" + path + readQuery, null), 200, "GET", path + readQuery);
         }
 
         @Override

@@ -37,7 +37,7 @@ final class NodeHeapBench {
     record Heap(long usedBytes, List<String> topClasses) {}
 
     /** Writes one znode; one per client thread. */
-    private interface Writer extends AutoCloseable {
+    interface Writer extends AutoCloseable {
         void create(String path, byte[] data) throws Exception;
 
         @Override
@@ -124,7 +124,7 @@ final class NodeHeapBench {
     }
 
     /** Creates {@code n} znodes with {@link #CLIENTS} concurrent writers; returns the seconds it took. */
-    private static double write(int n, WriterFactory factory) throws Exception {
+    static double write(int n, WriterFactory factory) throws Exception {
         int parents = (n + HeapBench.CHILDREN_PER_PARENT - 1) / HeapBench.CHILDREN_PER_PARENT;
         try (Writer setup = factory.open()) {
             setup.create("/heap", new byte[0]);
@@ -155,7 +155,7 @@ final class NodeHeapBench {
         return (System.nanoTime() - started) / 1e9;
     }
 
-    private interface WriterFactory {
+    interface WriterFactory {
         Writer open() throws Exception;
     }
 
@@ -163,7 +163,7 @@ final class NodeHeapBench {
         return String.format(Locale.ROOT, "/heap/g%04d", g);
     }
 
-    private record CorralWriter(HttpConnection http) implements Writer {
+    record CorralWriter(HttpConnection http) implements Writer {
         @Override
         public void create(String path, byte[] data) throws IOException {
             byte[] body = ("{\"data\":\"" + Base64.getEncoder().encodeToString(data) + "\"}").getBytes(StandardCharsets.US_ASCII);

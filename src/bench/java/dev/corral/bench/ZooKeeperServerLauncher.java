@@ -5,10 +5,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import org.apache.zookeeper.server.ZooKeeperServerMain;
+import org.apache.zookeeper.server.quorum.QuorumPeerMain;
 
 /**
- * Runs {@code ZooKeeperServerMain} in the child JVM with its log visible: on this class path SLF4J goes to the
- * JBoss LogManager, which nothing configures outside Quarkus, so ZooKeeper would log nothing at all.
+ * Runs {@code ZooKeeperServerMain} (or, with {@code --quorum} first, {@code QuorumPeerMain}: a member of an
+ * ensemble) in the child JVM with its log visible: on this class path SLF4J goes to the JBoss LogManager, which
+ * nothing configures outside Quarkus, so ZooKeeper would log nothing at all.
  */
 public final class ZooKeeperServerLauncher {
     private ZooKeeperServerLauncher() {}
@@ -20,6 +22,10 @@ public final class ZooKeeperServerLauncher {
         console.setFormatter(new SimpleFormatter());
         root.addHandler(console);
         root.setLevel(Level.INFO);
-        ZooKeeperServerMain.main(args);
+        if (args.length > 0 && args[0].equals("--quorum")) {
+            QuorumPeerMain.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+        } else {
+            ZooKeeperServerMain.main(args);
+        }
     }
 }

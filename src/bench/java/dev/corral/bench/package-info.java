@@ -28,6 +28,10 @@
  *   <li>Heap per znode in the running servers: the packaged node and ZooKeeper's server each get a million
  *       creates through their APIs from 16 clients; heap after a full GC, read with {@code jcmd}, empty, after
  *       the writes and after a restart ({@link dev.corral.bench.NodeHeapBench}).</li>
+ *   <li>A three-node cluster ({@code -Dbench.only=cluster}): heap per znode on leader and follower, operations
+ *       sent to the leader and to a follower, sequential and linearizable reads on a follower, and failover
+ *       time after {@code kill -9} of the leader next to a three-server ZooKeeper ensemble's
+ *       ({@link dev.corral.bench.ClusterBench}).</li>
  * </ol>
  * Each server's own group-commit counters (Corral's {@code /q/metrics}, ZooKeeper's {@code mntr}) are read
  * around each write cell, so that a figure can be explained by the number and cost of durable writes.
@@ -35,7 +39,8 @@
  * <h2>Knobs</h2>
  * System properties on the Maven command line: {@code bench.quick}, {@code bench.seconds} (per cell),
  * {@code bench.concurrency} (e.g. {@code 1,16,64}), {@code bench.znodes}, {@code bench.only} (any of
- * {@code heap,nodeheap,storage,rest,zookeeper,snapshot}), {@code bench.corral.jvm-args} (extra node JVM options; {@code {name}}
+ * {@code heap,nodeheap,storage,rest,zookeeper,snapshot,cluster}), {@code bench.cluster.znodes},
+ * {@code bench.cluster.failovers}, {@code bench.corral.jvm-args} (extra node JVM options; {@code {name}}
  * becomes the run's name, handy for {@code -XX:StartFlightRecording=filename=target/bench/logs/{name}.jfr}).
  *
  * <h2>Reading the figures</h2>
