@@ -27,7 +27,11 @@ import java.util.TreeMap;
  *   <li>tree equals replay: a node's committed tree equals the log it applied replayed from scratch, checked
  *       periodically, after every restart and snapshot install, and at the end;</li>
  *   <li>acknowledged writes: a {@code Done} names the entry that carries the request, and refusals are
- *       what validation against the state at the refusal's barrier says.</li>
+ *       what validation against the state at the refusal's barrier says;</li>
+ *   <li>promises are durable when they leave a node ({@link #beforeSend}): a granted vote, a vote request and
+ *       every message's term are already on the sender's disk, and an append acknowledgement names an entry the
+ *       sender's disk holds, with the term the leader of the acknowledged term has there;</li>
+ *   <li>a node never applies beyond its commit index.</li>
  * </ul>
  */
 final class Invariants {
@@ -52,7 +56,65 @@ final class Invariants {
     void afterStep() {
         for (int i = 1; i < nodes.length; i++) {
             SimNode n = nodes[i];
-            if (n.isUp()) softState(n, n.replica.softState());
+            if (!n.isUp()) continue;
+            softState(n, n.replica.softState());
+            if (n.replica.committed().lastZxid() > n.replica.commitIndex()) {
+                throw new AssertionError("node " + n.id + " applied up to " + n.replica.committed().lastZxid() + " beyond its commit index "
+                        + n.replica.commitIndex());
+            }
+        }
+    }
+
+    // ---- promises leave a node only once they are durable ----
+
+    /**
+     * Checked as {@code from}'s driver sends {@code m}: what the message promises must already be on its disk. The
+     * sequencer sends a message only once the write of its Ready and of every earlier one is durable, so the disk
+     * holds at least the state the core had when it produced the message. Pre-votes promise nothing.
+     */
+    void beforeSend(SimNode from, dev.corral.consensus.Message m) {
+        if (m instanceof dev.corral.consensus.Message.PreVote || m instanceof dev.corral.consensus.Message.PreVoteResponse) return;
+        dev.corral.consensus.HardState durable = from.disk.log.hardState();
+        if (durable.term() < m.term()) {
+            throw new AssertionError("durability before sending: node " + from.id + " sends " + m + " but its disk holds term "
+                    + durable.term());
+        }
+        switch (m) {
+            case dev.corral.consensus.Message.VoteResponse r when r.granted() -> {
+                if (durable.term() == r.term() && durable.votedFor() != r.to()) {
+                    throw new AssertionError("durability before sending: node " + from.id + " grants its vote in term " + r.term() + " to node "
+                            + r.to() + " but its disk records a vote for " + durable.votedFor());
+                }
+            }
+            case dev.corral.consensus.Message.Vote v -> {
+                if (durable.term() == v.term() && durable.votedFor() != from.id) {
+                    throw new AssertionError("durability before sending: node " + from.id + " asks for votes in term " + v.term()
+                            + " but its disk records a vote for " + durable.votedFor());
+                }
+            }
+            case dev.corral.consensus.Message.AppendResponse r when r.success() -> checkAcknowledgedDurable(from, r);
+            default -> { }
+        }
+    }
+
+    private void checkAcknowledgedDurable(SimNode from, dev.corral.consensus.Message.AppendResponse r) {
+        long k = r.index();
+        SimDisk d = from.disk;
+        if (k <= d.log.base().index()) return;
+        List<StoredEntry> raw = d.log.readRaw(k, k, 1);
+        if (raw.isEmpty() || !raw.getFirst().isIntact()) {
+            throw new AssertionError("durability before sending: node " + from.id + " acknowledges index " + k + " in term " + r.term()
+                    + " but its durable log ends at " + d.log.lastIndex());
+        }
+        // The leader of the acknowledged term never changes its log in that term: its entry at k is the one acknowledged.
+        Integer leader = leaderOfTerm.get(r.term());
+        if (leader == null || leader != r.to()) return;
+        SimNode l = nodes[leader];
+        if (!l.isUp() || l.replica.softState().term() != r.term() || !l.replica.isLeader()) return;
+        long expected = l.replica.termAt(k);
+        if (expected > 0 && raw.getFirst().term() != expected) {
+            throw new AssertionError("durability before sending: node " + from.id + " acknowledges index " + k + " to the leader of term "
+                    + r.term() + ", whose entry there has term " + expected + ", but its disk holds term " + raw.getFirst().term());
         }
     }
 
@@ -92,6 +154,9 @@ final class Invariants {
             throw new AssertionError("node " + n.id + " applied entry " + e.index() + " after " + n.lastApplied);
         }
         n.lastApplied = e.index();
+        if (e.index() > n.replica.commitIndex()) {
+            throw new AssertionError("node " + n.id + " applied entry " + e.index() + " beyond its commit index " + n.replica.commitIndex());
+        }
         long bound = maxTermSeen;
         for (int i = 1; i < nodes.length; i++) if (nodes[i].isUp()) bound = Math.max(bound, nodes[i].replica.softState().term());
         if (reference.applied(n.id, e, bound)) {

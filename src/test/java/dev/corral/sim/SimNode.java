@@ -141,10 +141,11 @@ final class SimNode {
         sequencer.drain();
     }
 
-    /** Makes the oldest queued write durable and tells the sequencer. */
-    void syncOne() {
+    /** Makes the oldest queued write durable and tells the sequencer; returns the write. */
+    SimDisk.Pending syncOne() {
         SimDisk.Pending p = disk.syncNext();
         sequencer.durable(p.writeId());
+        return p;
     }
 
     /** Snapshots the applied state, compacts the durable log and then the replica's log. */

@@ -135,7 +135,12 @@ final class Simulation implements SimNode.Env {
                 SimNode n = live(s.node(), s.incarnation());
                 if (n == null) return;
                 n.syncScheduled = false;
-                n.syncOne();
+                SimDisk.Pending synced = n.syncOne();
+                // A durable write that replaces a suffix of the log must leave every committed entry on a quorum.
+                if (synced instanceof SimDisk.Pending.Write w && !w.entries().isEmpty()
+                        && w.entries().getFirst().index() <= invariants.reference.lastIndex()) {
+                    invariants.checkDurableQuorum("after node " + n.id + " wrote from index " + w.entries().getFirst().index());
+                }
                 if (n.disk.hasPending()) requestSync(n);
                 input(n);
             }
@@ -378,6 +383,7 @@ final class Simulation implements SimNode.Env {
 
     @Override
     public void send(SimNode from, Message m) {
+        invariants.beforeSend(from, m);
         for (long delay : network.send(m)) schedule(delay, new SimEvent.Deliver(m));
     }
 
