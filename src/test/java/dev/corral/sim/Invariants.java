@@ -63,6 +63,55 @@ final class Invariants {
                         + n.replica.commitIndex());
             }
         }
+        checkNoLosingElection();
+    }
+
+    /**
+     * Committed entries survive every election that could still happen: a node whose durable log lacks the last
+     * committed entry could not collect a quorum of votes from the durable logs, even if every node crashed now
+     * and voted in a new term. The election restriction grants a vote only to a log at least as up to date as the
+     * voter's; so the nodes that could vote for such a node are those whose durable log ends no later than its
+     * own (in term, then index), itself included. In a correct cluster a quorum holds the entry and each of those
+     * logs is more up to date than any log that lacks it (the heart of Leader Completeness); a leader that counts
+     * replicas of an entry of an earlier term (Raft's Figure 8) breaks this at the moment it commits, long before a
+     * node that lacks the entry actually wins. Nodes whose storage lost entries do not vote, and are not counted.
+     */
+    void checkNoLosingElection() {
+        long r = reference.lastIndex();
+        if (r == 0 || quorum == 1) return;
+        long termR = reference.entry(r).term();
+        int n = nodes.length - 1;
+        long[] lastTerm = new long[n + 1];
+        long[] lastIndex = new long[n + 1];
+        for (int i = 1; i <= n; i++) {
+            SimDisk d = nodes[i].disk;
+            long k = d.log.lastIndex();
+            long t = -1;
+            while (k > d.log.base().index()) {
+                List<StoredEntry> raw = d.log.readRaw(k, k, 1);
+                if (!raw.isEmpty() && raw.getFirst().isIntact()) {
+                    t = raw.getFirst().term();
+                    break;
+                }
+                k--;
+            }
+            if (t < 0) t = d.log.base().term();
+            lastIndex[i] = k;
+            lastTerm[i] = t;
+        }
+        for (int c = 1; c <= n; c++) {
+            if (nodes[c].storageLost || nodes[c].disk.holds(r, termR)) continue;
+            int voters = 0;
+            for (int v = 1; v <= n; v++) {
+                if (nodes[v].storageLost) continue;
+                if (lastTerm[v] < lastTerm[c] || (lastTerm[v] == lastTerm[c] && lastIndex[v] <= lastIndex[c])) voters++;
+            }
+            if (voters >= quorum) {
+                throw new AssertionError("committed entry " + r + " (term " + termR + ") could be lost: node " + c + ", whose durable log lacks it and ends at "
+                        + lastIndex[c] + " (term " + lastTerm[c] + "), could win an election with the votes of " + voters + " of " + n
+                        + " nodes whose durable logs are no more up to date");
+            }
+        }
     }
 
     // ---- promises leave a node only once they are durable ----
@@ -92,7 +141,10 @@ final class Invariants {
                             + " but its disk records a vote for " + durable.votedFor());
                 }
             }
-            case dev.corral.consensus.Message.AppendResponse r when r.success() -> checkAcknowledgedDurable(from, r);
+            // An acknowledgement of an earlier term may leave after the node moved on and a later leader cut the entries it
+            // names: it was true when the core produced it, and such a leader exists only if those entries were not
+            // committed in that term (the same race as an acknowledgement still in the network).
+            case dev.corral.consensus.Message.AppendResponse r when r.success() && durable.term() == r.term() -> checkAcknowledgedDurable(from, r);
             default -> { }
         }
     }

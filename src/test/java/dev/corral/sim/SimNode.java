@@ -81,6 +81,11 @@ final class SimNode {
     int incarnation;
     boolean syncScheduled;
     boolean processScheduled;
+    /**
+     * The node's storage lost entries it had acknowledged (its disk was wiped): it must not vote until it has caught up,
+     * and the flag is handed to every life of the node until the replica reports that it has.
+     */
+    boolean storageLost;
     /** The armed crash, if any. */
     CrashTrigger crashTrigger = CrashTrigger.NONE;
     /** The checkers' record of the last index this life of the node applied (or its snapshot covers). */

@@ -260,6 +260,13 @@ final class Simulation implements SimNode.Env {
             for (SimNode n : up) if (n.disk.hasPendingEntries() || n.replica.isLeader()) favoured.add(n);
             List<SimNode> pool = !favoured.isEmpty() && rng.nextInt(3) != 0 ? favoured : up;
             SimNode n = pool.get(rng.nextInt(pool.size()));
+            if (options.scenario().churn && rng.nextBoolean()) {
+                // Churn: every node that is up will crash at its next election or at its first commit as leader, so
+                // that leaders fall while their entries are on a minority, or just after counting replicas.
+                for (SimNode u : up) u.crashTrigger = rng.nextBoolean() ? SimNode.CrashTrigger.ELECTED : SimNode.CrashTrigger.COMMITTED;
+                schedule(exponential(options.crashesPerSecond()), new SimEvent.Crash());
+                return;
+            }
             int roll = rng.nextInt(6);
             if (roll < 2 || (roll == 2 && n.disk.hasPendingEntries())) crash(n);
             else if (roll == 2) n.crashTrigger = SimNode.CrashTrigger.ENTRIES_QUEUED;
@@ -403,6 +410,13 @@ final class Simulation implements SimNode.Env {
     @Override
     public void softState(SimNode n, SoftState s) {
         invariants.softState(n, s);
+        if (s.role() == Role.LEADER && options.scenario().churn && !settling && rng.nextBoolean()) {
+            // Churn: cut off a leader as it is elected, so that its first entries stay on its disk alone and its log
+            // diverges from the one the others go on with.
+            network.cutOutbound(n.id);
+            partitions++;
+            schedule(1 + rng.nextLong(options.partitionMaxMs()), new SimEvent.HealPartition(partitions));
+        }
         if (s.role() == Role.LEADER && n.crashTrigger == SimNode.CrashTrigger.ELECTED) {
             n.crashTrigger = SimNode.CrashTrigger.NONE;
             schedule(rng.nextInt(2 * options.tickMs()), new SimEvent.CrashNode(n.id, n.incarnation));
