@@ -23,7 +23,8 @@ import java.util.TreeMap;
  *   <li>state machine safety: no two nodes ever apply different entries at one index, and each node applies
  *       in index order without gaps ({@link ReferenceLog});</li>
  *   <li>durability: every committed entry is durable on a quorum of disks, checked when it is first applied and
- *       again after every crash and restart (a single node must hold all of them);</li>
+ *       again after every crash and restart (a single node must hold all of them); a node whose wiped disk it is
+ *       catching up counts as holding them, because it does not vote until it holds them again;</li>
  *   <li>tree equals replay: a node's committed tree equals the log it applied replayed from scratch, checked
  *       periodically, after every restart and snapshot install, and at the end;</li>
  *   <li>acknowledged writes: a {@code Done} names the entry that carries the request, and refusals are
@@ -213,7 +214,7 @@ final class Invariants {
         for (int i = 1; i < nodes.length; i++) if (nodes[i].isUp()) bound = Math.max(bound, nodes[i].replica.softState().term());
         if (reference.applied(n.id, e, bound)) {
             int holders = 0;
-            for (int i = 1; i < nodes.length; i++) if (nodes[i].disk.holds(e.index(), e.term())) holders++;
+            for (int i = 1; i < nodes.length; i++) if (nodes[i].storageLost || nodes[i].disk.holds(e.index(), e.term())) holders++;
             if (holders < quorum) {
                 throw new AssertionError("durability: entry " + e.index() + " (term " + e.term() + ") is applied by node " + n.id
                         + " but durable on only " + holders + " of " + (nodes.length - 1) + " disks");
@@ -228,7 +229,7 @@ final class Invariants {
         int[] holders = new int[(int) last + 1];
         for (int i = 1; i < nodes.length; i++) {
             SimDisk d = nodes[i].disk;
-            long base = d.log.base().index();
+            long base = nodes[i].storageLost ? last : d.log.base().index();
             for (long k = 1; k <= Math.min(base, last); k++) holders[(int) k]++;
             if (base >= last) continue;
             List<StoredEntry> raw = d.log.readRaw(base + 1, last, Integer.MAX_VALUE);
@@ -254,7 +255,7 @@ final class Invariants {
             if (ack.request().sync() || z == 0) continue;
             long term = reference.entry(z).term();
             int holders = 0;
-            for (int i = 1; i < nodes.length; i++) if (nodes[i].disk.holds(z, term)) holders++;
+            for (int i = 1; i < nodes.length; i++) if (nodes[i].storageLost || nodes[i].disk.holds(z, term)) holders++;
             if (holders < quorum) {
                 throw new AssertionError("acknowledged " + Workload.describe(ack.request().op()) + " at zxid " + z + " is durable on only "
                         + holders + " of " + (nodes.length - 1) + " disks " + when);

@@ -14,7 +14,7 @@ final class SimExplore {
         int count = Integer.parseInt(args[2]);
         boolean verbose = java.util.Arrays.asList(args).contains("-v");
         SimNode.DiskFault diskFault = SimNode.DiskFault.NONE;
-        for (String a : args) if (a.startsWith("--disk-fault=")) diskFault = SimNode.DiskFault.valueOf(a.substring(11));
+        for (String a : args) if (a.startsWith("--disk-fault=")) diskFault = SimNode.DiskFault.valueOf(a.substring("--disk-fault=".length()));
         int failures = 0;
         long steps = 0;
         long started = System.nanoTime();

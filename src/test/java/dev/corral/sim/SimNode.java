@@ -51,7 +51,9 @@ final class SimNode {
      */
     enum DiskFault {
         NONE,
-        LIES_ABOUT_SYNC
+        LIES_ABOUT_SYNC,
+        /** The simulation wipes disks as always, but the restarted node is not told, and votes at once. */
+        WIPED_WITHOUT_NOTICE
     }
 
     /** Moments when a crash hurts most; the simulation arms one for a node, and the node crashes when it comes. */
@@ -86,6 +88,8 @@ final class SimNode {
      * and the flag is handed to every life of the node until the replica reports that it has.
      */
     boolean storageLost;
+    /** The highest term in which the node may have acknowledged what its storage lost. */
+    long storageLostThroughTerm;
     /** The armed crash, if any. */
     CrashTrigger crashTrigger = CrashTrigger.NONE;
     /** The checkers' record of the last index this life of the node applied (or its snapshot covers). */
@@ -122,6 +126,7 @@ final class SimNode {
         Prep prep = new Prep(settings.limits(), apply, sessionIds, () -> new SessionSecret(sessionIds.getAsLong() | 1, sessionIds.getAsLong()));
         replica = new Replica<>(config, raftRandom, prep, apply, settings, r.snapshotState(), r.snapshotTerm(), r.hardState(),
                 r.entries());
+        if (storageLost) replica.markStorageLost(storageLostThroughTerm);
         sequencer = new Sequencer<>(replica, new Io());
         lastApplied = r.snapshotState().lastZxid();
         snapshotIndex = lastApplied;

@@ -66,6 +66,12 @@ final class Simulation implements SimNode.Env {
     private long tailsCut;
     private long snapshotsTaken;
     private long snapshotsInstalled;
+    private long wipes;
+    /** Decides wipes, apart from the main generator, so that the runs every other choice describes stay as they were. */
+    private final SplittableRandom wipeRng;
+    private final SimNode.DiskFault diskFault;
+    /** One crash in this many wipes the node's disk as well (when no other node is still catching up after one). */
+    static final int WIPE_ONE_CRASH_IN = 25;
 
     /**
      * Budgets for applied entries held in memory: none (every applied payload forgotten at once), a few entries,
@@ -81,6 +87,8 @@ final class Simulation implements SimNode.Env {
     /** A run with a deliberately broken driver, to show that the checkers notice. */
     Simulation(SimOptions.Scenario scenario, long seed, SimNode.DiskFault diskFault) {
         this.seed = seed;
+        this.diskFault = diskFault;
+        this.wipeRng = new SplittableRandom(seed ^ 0x5DEECE66DL);
         this.rng = new SplittableRandom(seed);
         this.options = SimOptions.draw(scenario, rng);
         int n = options.nodes();
@@ -123,6 +131,13 @@ final class Simulation implements SimNode.Env {
         steps++;
         trace.event(s.at(), s.event());
         handle(s.event());
+        for (int i = 1; i < nodes.length; i++) {
+            SimNode n = nodes[i];
+            if (n.storageLost && n.isUp() && !n.replica.catchingUp()) {
+                n.storageLost = false;
+                trace.fact(510, n.id, n.replica.commitIndex());
+            }
+        }
         invariants.afterStep();
         if (settling) maybeFinish();
     }
@@ -286,8 +301,31 @@ final class Simulation implements SimNode.Env {
         trace.fact(500, n.id, kind.ordinal(), n.disk.log.lastIndex());
         workload.abandon(r -> r.node() == n.id);
         if (probe != null && probe.node() == n.id) probe = null;
+        maybeWipe(n);
         invariants.checkDurableQuorum("after crashing node " + n.id);
         schedule(1 + rng.nextLong(options.downMaxMs()), new SimEvent.Restart(n.id, n.incarnation));
+    }
+
+    /**
+     * Now and then the crashed node's disk is wiped: it comes back with an empty log, and with a term above every term
+     * any node has (what the operator must restore: the node may have voted in any term up to the highest, and must
+     * not vote twice). It is told that its storage lost entries, so it does not vote until it has caught up.
+     */
+    private void maybeWipe(SimNode n) {
+        // A run that shows what happens without the rule wipes more often, to show it soon.
+        int oneIn = diskFault == SimNode.DiskFault.WIPED_WITHOUT_NOTICE ? 3 : WIPE_ONE_CRASH_IN;
+        if (options.nodes() == 1 || wipeRng.nextInt(oneIn) != 0) return;
+        long floor = 0;
+        for (int i = 1; i < nodes.length; i++) {
+            if (nodes[i] != n && nodes[i].storageLost) return;
+            floor = Math.max(floor, nodes[i].disk.log.hardState().term());
+            if (nodes[i].isUp()) floor = Math.max(floor, nodes[i].replica.softState().term());
+        }
+        n.disk.wipe(new dev.corral.consensus.HardState(floor + 1, 0, 0));
+        n.storageLost = diskFault != SimNode.DiskFault.WIPED_WITHOUT_NOTICE;
+        n.storageLostThroughTerm = floor;
+        wipes++;
+        trace.fact(501, n.id, floor + 1);
     }
 
     // ---- clients ----
@@ -469,9 +507,9 @@ final class Simulation implements SimNode.Env {
     String summary() {
         return String.format(java.util.Locale.ROOT,
                 "%s seed %d (applied log budget %d bytes): %d steps, %d ms simulated, committed %d entries; requests %d (done %d, refused %d, unavailable %d, lost %d, unknown %d); "
-                        + "leaders %d; crashes %d (torn %d, tails cut %d); partitions %d; snapshots taken %d, installed %d; tree checks %d; messages sent %d (lost %d, cut %d, duplicated %d)",
+                        + "leaders %d; crashes %d (torn %d, tails cut %d, wiped %d); partitions %d; snapshots taken %d, installed %d; tree checks %d; messages sent %d (lost %d, cut %d, duplicated %d)",
                 options.scenario(), seed, appliedLogBytes, steps, now, invariants.reference.lastIndex(), workload.submitted, workload.done, workload.refused,
-                workload.unavailable, workload.lost, workload.unknown, invariants.leaders(), crashes, tornCrashes, tailsCut, partitions, snapshotsTaken, snapshotsInstalled,
+                workload.unavailable, workload.lost, workload.unknown, invariants.leaders(), crashes, tornCrashes, tailsCut, wipes, partitions, snapshotsTaken, snapshotsInstalled,
                 invariants.treeChecks, network.sent, network.lost, network.cut, network.duplicated);
     }
 

@@ -90,6 +90,16 @@ class SimulationTest {
         }
     }
 
+    /**
+     * A node whose wiped disk is restored without telling it that it lost entries votes at once, and a committed entry
+     * it held is then on fewer disks than a quorum: the checkers notice. The same seeds pass when the node is told
+     * ({@code RaftCore.markStorageLost}), which the fixed seeds run.
+     */
+    @Test
+    void aWipedNodeThatIsNotToldItLostEntriesIsCaught() {
+        assertCaughtAndReplayed(SimOptions.Scenario.CLUSTER3, SimNode.DiskFault.WIPED_WITHOUT_NOTICE);
+    }
+
     private static void assertCaughtAndReplayed(SimOptions.Scenario scenario, SimNode.DiskFault diskFault) {
         for (long seed = 1; seed <= 20; seed++) {
             SimulationFailure first = failureOf(scenario, seed, diskFault);
