@@ -46,8 +46,8 @@ public final class RaftCore {
     private long handedOutForApply;
     /**
      * While this member's storage may have lost entries it acknowledged ({@link #markStorageLost}): the highest term
-     * it may have acknowledged them in; -1 otherwise. Such a member neither campaigns nor grants a vote or pre-vote until its durable log holds a
-     * committed entry of a later term (see {@link #maybeTrustStorageAgain}).
+     * it may have acknowledged them in; -1 otherwise. Such a member neither campaigns nor grants a vote or pre-vote
+     * until its durable log holds a committed entry of a later term (see {@link #maybeTrustStorageAgain}).
      */
     private long storageLostInTerm = -1;
     /** The last index the driver reported durable ({@link #persisted}); every write before it is durable too. */
