@@ -135,6 +135,7 @@ final class Simulation implements SimNode.Env {
             SimNode n = nodes[i];
             if (n.storageLost && n.isUp() && !n.replica.catchingUp()) {
                 n.storageLost = false;
+                invariants.disksChanged = true;
                 trace.fact(510, n.id, n.replica.commitIndex());
             }
         }
@@ -151,6 +152,7 @@ final class Simulation implements SimNode.Env {
                 if (n == null) return;
                 n.syncScheduled = false;
                 SimDisk.Pending synced = n.syncOne();
+                invariants.disksChanged = true;
                 // A durable write that replaces a suffix of the log must leave every committed entry on a quorum.
                 if (synced instanceof SimDisk.Pending.Write w && !w.entries().isEmpty()
                         && w.entries().getFirst().index() <= invariants.reference.lastIndex()) {
@@ -214,6 +216,7 @@ final class Simulation implements SimNode.Env {
         if (options.snapshotEveryEntries() > 0
                 && n.replica.committed().lastZxid() - n.snapshotIndex >= options.snapshotEveryEntries() && rng.nextInt(4) == 0) {
             n.takeSnapshot();
+            invariants.disksChanged = true;
             snapshotsTaken++;
             trace.fact(300, n.id, n.snapshotIndex);
         }
@@ -260,6 +263,7 @@ final class Simulation implements SimNode.Env {
         SimDisk.Recovered r = n.start(rng.split(), sessionIds);
         trace.fact(400, n.id, r.entries().size(), r.truncatedFrom(), r.snapshotState().lastZxid());
         if (r.truncatedFrom() > 0) tailsCut++;
+        invariants.disksChanged = true;
         invariants.afterRestart(n, r);
         invariants.checkAcknowledged(workload.acks, "after restarting node " + n.id);
         schedule(1 + rng.nextInt(options.tickMs()), new SimEvent.Tick(n.id, n.incarnation));
@@ -302,6 +306,7 @@ final class Simulation implements SimNode.Env {
         workload.abandon(r -> r.node() == n.id);
         if (probe != null && probe.node() == n.id) probe = null;
         maybeWipe(n);
+        invariants.disksChanged = true;
         invariants.checkDurableQuorum("after crashing node " + n.id);
         schedule(1 + rng.nextLong(options.downMaxMs()), new SimEvent.Restart(n.id, n.incarnation));
     }
