@@ -51,6 +51,14 @@ public final class RaftCore {
      */
     private long snapshotIndex;
     private long snapshotTerm;
+    /**
+     * While this member's storage may have lost entries it acknowledged ({@link #markStorageLost}): the highest term
+     * it may have acknowledged them in; -1 otherwise. Such a member neither campaigns nor grants a vote or pre-vote
+     * until its durable log holds a committed entry of a later term (see {@link #maybeTrustStorageAgain}).
+     */
+    private long storageLostInTerm = -1;
+    /** The last index the driver reported durable ({@link #persisted}); every write before it is durable too. */
+    private long lastPersisted;
 
 
     /**
@@ -132,6 +140,42 @@ public final class RaftCore {
         return new HardState(term, votedFor, log.committed);
     }
 
+    /** True while this member does not vote because its storage lost entries and it has not caught up since. */
+    public boolean catchingUp() {
+        return storageLostInTerm >= 0;
+    }
+
+    /**
+     * The driver reports, before the first input, that this member's storage may have lost entries it had acknowledged
+     * in terms up to {@code acknowledgedThroughTerm} (a damaged log cut short, a log restored from a backup, a data
+     * directory replaced). Those acknowledgements may have completed a quorum for an entry it no longer holds; if it
+     * voted now, its vote could elect a leader without that entry. So it stops voting, and campaigning (its own vote
+     * counts too), until its durable log holds a committed entry of a later term: the leader that created that entry
+     * held every entry committed in an earlier term, and by log matching so does this log.
+     *
+     * <p>{@code acknowledgedThroughTerm} is at least every term in which the lost entries were acknowledged: the
+     * member's own term if its term and vote survived. If they did not, the driver must first restore a term above
+     * every term the member may have voted or acknowledged in (above the highest term of a quorum of the other members)
+     * and pass the one before it: a forgotten term would let it vote twice in a term or take a deposed leader's
+     * appends. A single voter has no one to catch up from, and is not held back.
+     */
+    public void markStorageLost(long acknowledgedThroughTerm) {
+        if (acknowledgedThroughTerm > term) {
+            throw new IllegalArgumentException("entries acknowledged in term " + acknowledgedThroughTerm + " but the stored term is " + term);
+        }
+        if (!isSingleVoter()) storageLostInTerm = acknowledgedThroughTerm;
+    }
+
+    /**
+     * Ends {@link #catchingUp()} once a committed entry of a term after the loss is durable here. Durable means reported
+     * by {@link #persisted}: an installed snapshot counts as stable in memory before its write is durable.
+     */
+    private void maybeTrustStorageAgain() {
+        if (storageLostInTerm < 0) return;
+        long k = Math.min(Math.min(log.committed, log.stable), lastPersisted);
+        if (k > 0 && log.term(k) > storageLostInTerm) storageLostInTerm = -1;
+    }
+
     private boolean isSingleVoter() {
         return config.voters().size() == 1;
     }
@@ -155,6 +199,7 @@ public final class RaftCore {
             electionElapsed++;
         } else {
             electionElapsed++;
+            if (catchingUp()) return;
             if (isSingleVoter() || electionElapsed >= randomizedElectionTicks) {
                 electionElapsed = 0;
                 campaign(!isSingleVoter());
@@ -205,7 +250,9 @@ public final class RaftCore {
     /** The driver reports that entries up to ({@code index}, {@code term}) are durable locally. */
     public void persisted(long index, long term) {
         log.markStable(index, term);
+        lastPersisted = index;
         if (role == Role.LEADER) maybeCommit();
+        maybeTrustStorageAgain();
     }
 
     public void step(Message m) {
@@ -236,13 +283,13 @@ public final class RaftCore {
         }
         switch (m) {
             case Message.PreVote pv -> {
-                boolean grant = !config.isObserver() && pv.term() > term && log.isUpToDate(pv.lastIndex(), pv.lastTerm());
+                boolean grant = !config.isObserver() && pv.term() > term && !catchingUp() && log.isUpToDate(pv.lastIndex(), pv.lastTerm());
                 // Reply in the candidate's future term when granting, so it can count the vote.
                 send(new Message.PreVoteResponse(config.id(), pv.from(), grant ? pv.term() : term, grant));
             }
             case Message.Vote v -> {
                 boolean canVote = !config.isObserver() && (votedFor == v.from() || (votedFor == NONE && leaderId == NONE));
-                boolean grant = canVote && log.isUpToDate(v.lastIndex(), v.lastTerm());
+                boolean grant = canVote && !catchingUp() && log.isUpToDate(v.lastIndex(), v.lastTerm());
                 if (grant) {
                     votedFor = v.from();
                     electionElapsed = 0;
@@ -380,6 +427,7 @@ public final class RaftCore {
     private void maybeAdvanceFollowerCommit(long leaderCommit, long lastVerified) {
         long c = Math.min(leaderCommit, lastVerified);
         if (c > log.committed) log.committed = c;
+        maybeTrustStorageAgain();
     }
 
     private void handleAppendResponse(Message.AppendResponse r) {

@@ -30,6 +30,19 @@
  *       hands out the entries it acknowledges or in a later one (a repeated append is acknowledged again), and
  *       the driver sends a Ready's messages only once the writes of that Ready and of every earlier one are
  *       durable; so it is sent only after the entries are durable.</li>
+ *   <li><b>Lost storage</b> — a member whose storage lost entries it had acknowledged does not vote until it
+ *       holds them again. Invariant 3 counts on every member of the quorum that stored an entry still storing it;
+ *       a damaged log cut short, a log restored from a backup or a replaced data directory breaks that, and the
+ *       member's vote could then elect a leader without the entry. The driver reports the loss
+ *       ({@code RaftCore.markStorageLost}) with the highest term the lost entries may have been acknowledged in; the
+ *       member then grants no vote or pre-vote and does not campaign (its own vote counts too) until its durable
+ *       log holds a committed entry of a later term. The leader that created that entry held every entry committed
+ *       before its term (invariant 3), and log matching puts them all in this log. Its term and vote must survive
+ *       the loss, or be restored above every term it may have voted or acknowledged in (above the highest term of a
+ *       quorum of the others): a forgotten term lets a member vote twice in it, or take a deposed leader's appends,
+ *       and no vote rule can repair that. The member cannot tell a wiped directory from a new one by itself, which is
+ *       why the driver must say so; a fresh cluster, whose members all start empty and untold, elects as before.
+ *       A single voter has no one to catch up from and is not held back.</li>
  * </ol>
  * <b>Observers</b> ({@code RaftConfig.observers}) receive appends and snapshots like followers but are outside every
  * quorum: votes and pre-votes are asked only of voters and an observer grants none, {@code maybeCommit} counts only
@@ -47,6 +60,12 @@
  * member with peers keeps them until it can read them back from its log store (issue #7).
  *
  * <p>The deterministic simulation ({@code dev.corral.sim.Invariants} in the tests) checks invariants 1, 3 and 4
- * after every step, and 5 as its consequence: every committed entry is durable on a quorum of disks.
+ * after every step, and 5 as its consequence: every committed entry is durable on a quorum of disks. It also checks
+ * what each message promises as the driver sends it (a granted vote's term and vote, an acknowledged entry, are on
+ * the sender's disk), that no node applies beyond its commit index, and the heart of invariant 3 directly: no node
+ * whose durable log lacks a committed entry could collect a quorum of votes from the durable logs. It wipes disks
+ * now and then to exercise invariant 6. {@code src/test/bugs} holds one deliberate bug per rule above, as patches, and
+ * {@code bin/planted-bugs} shows which simulation seeds catch each; {@code dev.corral.sim.SimHardCasesTest} scripts
+ * the known hard cases (Raft's Figure 8 among them), each failing under the matching bug.
  */
 package dev.corral.consensus;

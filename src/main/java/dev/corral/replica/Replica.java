@@ -168,6 +168,16 @@ public final class Replica<T> {
         core.step(m);
     }
 
+    /** See {@link RaftCore#markStorageLost(long)}: call before the first input. */
+    public void markStorageLost(long acknowledgedThroughTerm) {
+        core.markStorageLost(acknowledgedThroughTerm);
+    }
+
+    /** True while the core does not vote because its storage lost entries; see {@link RaftCore#markStorageLost(long)}. */
+    public boolean catchingUp() {
+        return core.catchingUp();
+    }
+
     public void persisted(long index, long term) {
         core.persisted(index, term);
     }

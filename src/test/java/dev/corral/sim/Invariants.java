@@ -24,13 +24,18 @@ import java.util.TreeMap;
  *   <li>state machine safety: no two nodes ever apply different entries at one index, and each node applies
  *       in index order without gaps ({@link ReferenceLog});</li>
  *   <li>durability: every committed entry is durable on a quorum of disks, checked when it is first applied and
- *       again after every crash and restart (a single node must hold all of them);</li>
+ *       again after every crash and restart (a single node must hold all of them); a node whose wiped disk it is
+ *       catching up counts as holding them, because it does not vote until it holds them again;</li>
  *   <li>tree equals replay: a node's committed tree equals the log it applied replayed from scratch, checked
  *       periodically, after every restart and snapshot install, and at the end; so does its replica digest, which
  *       also equals the digest of its tree computed from scratch;</li>
  *   <li>no digest mismatch: no node ever reports one ({@link Simulation#digestMismatch});</li>
  *   <li>acknowledged writes: a {@code Done} names the entry that carries the request, and refusals are
- *       what validation against the state at the refusal's barrier says.</li>
+ *       what validation against the state at the refusal's barrier says;</li>
+ *   <li>promises are durable when they leave a node ({@link #beforeSend}): a granted vote, a vote request and
+ *       every message's term are already on the sender's disk, and an append acknowledgement names an entry the
+ *       sender's disk holds, with the term the leader of the acknowledged term has there;</li>
+ *   <li>a node never applies beyond its commit index.</li>
  * </ul>
  */
 final class Invariants {
@@ -40,6 +45,9 @@ final class Invariants {
     private final TreeMap<Long, Integer> leaderOfTerm = new TreeMap<>();
     private final Prep referencePrep;
     private long maxTermSeen;
+    /** Set by the simulation when a disk changed (a sync, a crash, a wipe, a snapshot); see {@link #checkNoLosingElection}. */
+    boolean disksChanged = true;
+    private long lastElectionCheck = -1;
     long treeChecks;
 
     Invariants(SimNode[] nodes, Prep.Limits limits) {
@@ -55,7 +63,121 @@ final class Invariants {
     void afterStep() {
         for (int i = 1; i < nodes.length; i++) {
             SimNode n = nodes[i];
-            if (n.isUp()) softState(n, n.replica.softState());
+            if (!n.isUp()) continue;
+            softState(n, n.replica.softState());
+            if (n.replica.committed().lastZxid() > n.replica.commitIndex()) {
+                throw new AssertionError("node " + n.id + " applied up to " + n.replica.committed().lastZxid() + " beyond its commit index "
+                        + n.replica.commitIndex());
+            }
+        }
+        checkNoLosingElection();
+    }
+
+    /**
+     * Committed entries survive every election that could still happen: a node whose durable log lacks the last
+     * committed entry could not collect a quorum of votes from the durable logs, even if every node crashed now
+     * and voted in a new term. The election restriction grants a vote only to a log at least as up to date as the
+     * voter's; so the nodes that could vote for such a node are those whose durable log ends no later than its
+     * own (in term, then index), itself included. In a correct cluster a quorum holds the entry and each of those
+     * logs is more up to date than any log that lacks it (the heart of Leader Completeness); a leader that counts
+     * replicas of an entry of an earlier term (Raft's Figure 8) breaks this at the moment it commits, long before a
+     * node that lacks the entry actually wins. Nodes whose storage lost entries do not vote, and are not counted.
+     */
+    void checkNoLosingElection() {
+        long r = reference.lastIndex();
+        if (r == 0 || quorum == 1) return;
+        // It depends only on the disks and the committed log: skip the steps that changed neither.
+        if (!disksChanged && r == lastElectionCheck) return;
+        disksChanged = false;
+        lastElectionCheck = r;
+        long termR = reference.entry(r).term();
+        int n = nodes.length - 1;
+        long[] lastTerm = new long[n + 1];
+        long[] lastIndex = new long[n + 1];
+        for (int i = 1; i <= n; i++) {
+            SimDisk d = nodes[i].disk;
+            long k = d.log.lastIndex();
+            long t = -1;
+            while (k > d.log.base().index()) {
+                List<StoredEntry> raw = d.log.readRaw(k, k, 1);
+                if (!raw.isEmpty() && raw.getFirst().isIntact()) {
+                    t = raw.getFirst().term();
+                    break;
+                }
+                k--;
+            }
+            if (t < 0) t = d.log.base().term();
+            lastIndex[i] = k;
+            lastTerm[i] = t;
+        }
+        for (int c = 1; c <= n; c++) {
+            if (nodes[c].storageLost || nodes[c].disk.holds(r, termR)) continue;
+            int voters = 0;
+            for (int v = 1; v <= n; v++) {
+                if (nodes[v].storageLost) continue;
+                if (lastTerm[v] < lastTerm[c] || (lastTerm[v] == lastTerm[c] && lastIndex[v] <= lastIndex[c])) voters++;
+            }
+            if (voters >= quorum) {
+                throw new AssertionError("committed entry " + r + " (term " + termR + ") could be lost: node " + c + ", whose durable log lacks it and ends at "
+                        + lastIndex[c] + " (term " + lastTerm[c] + "), could win an election with the votes of " + voters + " of " + n
+                        + " nodes whose durable logs are no more up to date");
+            }
+        }
+    }
+
+    // ---- promises leave a node only once they are durable ----
+
+    /**
+     * Checked as {@code from}'s driver sends {@code m}: what the message promises must already be on its disk. The
+     * sequencer sends a message only once the write of its Ready and of every earlier one is durable, so the disk
+     * holds at least the state the core had when it produced the message. Pre-votes promise nothing.
+     */
+    void beforeSend(SimNode from, dev.corral.consensus.Message m) {
+        if (m instanceof dev.corral.consensus.Message.PreVote || m instanceof dev.corral.consensus.Message.PreVoteResponse) return;
+        dev.corral.consensus.HardState durable = from.disk.log.hardState();
+        if (durable.term() < m.term()) {
+            throw new AssertionError("durability before sending: node " + from.id + " sends " + m + " but its disk holds term "
+                    + durable.term());
+        }
+        switch (m) {
+            case dev.corral.consensus.Message.VoteResponse r when r.granted() -> {
+                if (durable.term() == r.term() && durable.votedFor() != r.to()) {
+                    throw new AssertionError("durability before sending: node " + from.id + " grants its vote in term " + r.term() + " to node "
+                            + r.to() + " but its disk records a vote for " + durable.votedFor());
+                }
+            }
+            case dev.corral.consensus.Message.Vote v -> {
+                if (durable.term() == v.term() && durable.votedFor() != from.id) {
+                    throw new AssertionError("durability before sending: node " + from.id + " asks for votes in term " + v.term()
+                            + " but its disk records a vote for " + durable.votedFor());
+                }
+            }
+            // An acknowledgement of an earlier term may leave after the node moved on and a later leader cut the entries it
+            // names: it was true when the core produced it, and such a leader exists only if those entries were not
+            // committed in that term (the same race as an acknowledgement still in the network).
+            case dev.corral.consensus.Message.AppendResponse r when r.success() && durable.term() == r.term() -> checkAcknowledgedDurable(from, r);
+            default -> { }
+        }
+    }
+
+    private void checkAcknowledgedDurable(SimNode from, dev.corral.consensus.Message.AppendResponse r) {
+        long k = r.index();
+        SimDisk d = from.disk;
+        if (k <= d.log.base().index()) return;
+        List<StoredEntry> raw = d.log.readRaw(k, k, 1);
+        if (raw.isEmpty() || !raw.getFirst().isIntact()) {
+            throw new AssertionError("durability before sending: node " + from.id + " acknowledges index " + k + " in term " + r.term()
+                    + " but its durable log ends at " + d.log.lastIndex());
+        }
+        // The leader of the acknowledged term never changes its log in that term: its entry at k is the one acknowledged.
+        Integer leader = leaderOfTerm.get(r.term());
+        if (leader == null || leader != r.to()) return;
+        SimNode l = nodes[leader];
+        if (!l.isUp() || l.replica.softState().term() != r.term() || !l.replica.isLeader()) return;
+        long expected = l.replica.termAt(k);
+        if (expected > 0 && raw.getFirst().term() != expected) {
+            throw new AssertionError("durability before sending: node " + from.id + " acknowledges index " + k + " to the leader of term "
+                    + r.term() + ", whose entry there has term " + expected + ", but its disk holds term " + raw.getFirst().term());
         }
     }
 
@@ -95,11 +217,14 @@ final class Invariants {
             throw new AssertionError("node " + n.id + " applied entry " + e.index() + " after " + n.lastApplied);
         }
         n.lastApplied = e.index();
+        if (e.index() > n.replica.commitIndex()) {
+            throw new AssertionError("node " + n.id + " applied entry " + e.index() + " beyond its commit index " + n.replica.commitIndex());
+        }
         long bound = maxTermSeen;
         for (int i = 1; i < nodes.length; i++) if (nodes[i].isUp()) bound = Math.max(bound, nodes[i].replica.softState().term());
         if (reference.applied(n.id, e, bound)) {
             int holders = 0;
-            for (int i = 1; i < nodes.length; i++) if (nodes[i].disk.holds(e.index(), e.term())) holders++;
+            for (int i = 1; i < nodes.length; i++) if (nodes[i].storageLost || nodes[i].disk.holds(e.index(), e.term())) holders++;
             if (holders < quorum) {
                 throw new AssertionError("durability: entry " + e.index() + " (term " + e.term() + ") is applied by node " + n.id
                         + " but durable on only " + holders + " of " + (nodes.length - 1) + " disks");
@@ -114,7 +239,7 @@ final class Invariants {
         int[] holders = new int[(int) last + 1];
         for (int i = 1; i < nodes.length; i++) {
             SimDisk d = nodes[i].disk;
-            long base = d.log.base().index();
+            long base = nodes[i].storageLost ? last : d.log.base().index();
             for (long k = 1; k <= Math.min(base, last); k++) holders[(int) k]++;
             if (base >= last) continue;
             List<StoredEntry> raw = d.log.readRaw(base + 1, last, Integer.MAX_VALUE);
@@ -140,7 +265,7 @@ final class Invariants {
             if (ack.request().sync() || z == 0) continue;
             long term = reference.entry(z).term();
             int holders = 0;
-            for (int i = 1; i < nodes.length; i++) if (nodes[i].disk.holds(z, term)) holders++;
+            for (int i = 1; i < nodes.length; i++) if (nodes[i].storageLost || nodes[i].disk.holds(z, term)) holders++;
             if (holders < quorum) {
                 throw new AssertionError("acknowledged " + Workload.describe(ack.request().op()) + " at zxid " + z + " is durable on only "
                         + holders + " of " + (nodes.length - 1) + " disks " + when);

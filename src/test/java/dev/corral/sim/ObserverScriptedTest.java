@@ -23,7 +23,7 @@ class ObserverScriptedTest {
     }
 
     private static ScriptedCluster electedWithObserver() {
-        ScriptedCluster c = new ScriptedCluster(3, 1);
+        ScriptedCluster c = ScriptedCluster.withObservers(3, 1);
         c.tickUntil(1, Role.PRE_CANDIDATE);
         c.exchange(m -> true);
         assertEquals(Role.LEADER, c.node(1).softState().role());

@@ -52,12 +52,25 @@ final class SimDisk {
     }
 
     /** The simulated disk can tear the unsynced writes at a crash, so its log is one whose writes can tear. */
-    final MemoryLogStore log = MemoryLogStore.withTornWrites();
-    final MemorySnapshotStore snapshots;
+    MemoryLogStore log = MemoryLogStore.withTornWrites();
+    MemorySnapshotStore snapshots;
+    private final int snapshotChunkBytes;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
     SimDisk(int snapshotChunkBytes) {
+        this.snapshotChunkBytes = snapshotChunkBytes;
         this.snapshots = new MemorySnapshotStore(snapshotChunkBytes);
+    }
+
+    /**
+     * Replaces the disk of a stopped node by an empty one that holds only {@code hardState}: its log and snapshots are
+     * gone (a data directory lost and recreated, with the term and vote restored as the operator must restore them).
+     */
+    void wipe(HardState hardState) {
+        if (!pending.isEmpty()) throw new IllegalStateException("wipe a disk only while its node is down");
+        log = MemoryLogStore.withTornWrites();
+        snapshots = new MemorySnapshotStore(snapshotChunkBytes);
+        log.write(hardState, List.of());
     }
 
     /** Queues a write. */

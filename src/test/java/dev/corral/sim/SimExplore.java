@@ -3,7 +3,8 @@ package dev.corral.sim;
 /**
  * Runs many seeds outside JUnit, to explore beyond the fixed seeds CI runs:
  * {@code java -cp target/classes:target/test-classes dev.corral.sim.SimExplore CLUSTER3 1000 500}
- * runs seeds 1000 to 1499 of the CLUSTER3 scenario and prints each failure with its replay command.
+ * runs seeds 1000 to 1499 of the CLUSTER3 scenario and prints each failure with its replay command. For many seeds
+ * of every scenario in parallel, use {@code bin/simulate} ({@link SimBugHunt}).
  */
 final class SimExplore {
     private SimExplore() {}
@@ -14,7 +15,7 @@ final class SimExplore {
         int count = Integer.parseInt(args[2]);
         boolean verbose = java.util.Arrays.asList(args).contains("-v");
         SimNode.DiskFault diskFault = SimNode.DiskFault.NONE;
-        for (String a : args) if (a.startsWith("--disk-fault=")) diskFault = SimNode.DiskFault.valueOf(a.substring(11));
+        for (String a : args) if (a.startsWith("--disk-fault=")) diskFault = SimNode.DiskFault.valueOf(a.substring("--disk-fault=".length()));
         int failures = 0;
         long steps = 0;
         long started = System.nanoTime();

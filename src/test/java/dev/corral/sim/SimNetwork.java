@@ -89,6 +89,13 @@ final class SimNetwork {
         return (kind == 2 ? "inbound" : "outbound") + " links of node " + x + " cut";
     }
 
+    /** Cuts every link out of {@code x}: it hears the others, but nothing it sends arrives. */
+    String cutOutbound(int x) {
+        healPartition();
+        for (int o = 1; o <= options.nodes(); o++) if (o != x) blocked[x][o] = true;
+        return "outbound links of node " + x + " cut";
+    }
+
     private static boolean allSame(int[] s) {
         for (int i = 2; i < s.length; i++) if (s[i] != s[1]) return false;
         return true;

@@ -54,7 +54,9 @@ final class SimNode {
      */
     enum DiskFault {
         NONE,
-        LIES_ABOUT_SYNC
+        LIES_ABOUT_SYNC,
+        /** The simulation wipes disks as always, but the restarted node is not told, and votes at once. */
+        WIPED_WITHOUT_NOTICE
     }
 
     /** Moments when a crash hurts most; the simulation arms one for a node, and the node crashes when it comes. */
@@ -84,6 +86,13 @@ final class SimNode {
     int incarnation;
     boolean syncScheduled;
     boolean processScheduled;
+    /**
+     * The node's storage lost entries it had acknowledged (its disk was wiped): it must not vote until it has caught up,
+     * and the flag is handed to every life of the node until the replica reports that it has.
+     */
+    boolean storageLost;
+    /** The highest term in which the node may have acknowledged what its storage lost. */
+    long storageLostThroughTerm;
     /** The armed crash, if any. */
     CrashTrigger crashTrigger = CrashTrigger.NONE;
     /** The checkers' record of the last index this life of the node applied (or its snapshot covers). */
@@ -120,6 +129,7 @@ final class SimNode {
         Prep prep = new Prep(settings.limits(), apply, sessionIds, () -> new SessionSecret(sessionIds.getAsLong() | 1, sessionIds.getAsLong()));
         replica = new Replica<>(config, raftRandom, prep, apply, settings, r.snapshotState(), r.snapshotTerm(), r.hardState(),
                 r.entries());
+        if (storageLost) replica.markStorageLost(storageLostThroughTerm);
         sequencer = new Sequencer<>(replica, new Io());
         lastApplied = r.snapshotState().lastZxid();
         snapshotIndex = lastApplied;
@@ -144,10 +154,11 @@ final class SimNode {
         sequencer.drain();
     }
 
-    /** Makes the oldest queued write durable and tells the sequencer. */
-    void syncOne() {
+    /** Makes the oldest queued write durable and tells the sequencer; returns the write. */
+    SimDisk.Pending syncOne() {
         SimDisk.Pending p = disk.syncNext();
         sequencer.durable(p.writeId());
+        return p;
     }
 
     /** Snapshots the applied state, compacts the durable log and then the replica's log. */

@@ -52,16 +52,24 @@ record SimOptions(
 
     /** The shapes of cluster the tests run; each seed decides the rest. */
     enum Scenario {
-        SINGLE(1, 6_000),
-        CLUSTER3(3, 8_000),
-        CLUSTER5(5, 8_000);
+        SINGLE(1, 6_000, false),
+        CLUSTER3(3, 8_000, false),
+        CLUSTER5(5, 8_000, false),
+        /**
+         * Election churn in five nodes: frequent crashes (often of a leader just elected) and short partitions around
+         * the leader, little loss, busy clients and appends of one entry or a few. Leaders come and go while their
+         * entries are on a minority, so logs diverge in many terms: the ground where Raft's Figure 8 happens.
+         */
+        CLUSTER5_CHURN(5, 4_000, true);
 
         final int nodes;
         final long faultPhaseMs;
+        final boolean churn;
 
-        Scenario(int nodes, long faultPhaseMs) {
+        Scenario(int nodes, long faultPhaseMs, boolean churn) {
             this.nodes = nodes;
             this.faultPhaseMs = faultPhaseMs;
+            this.churn = churn;
         }
     }
 
@@ -83,7 +91,7 @@ record SimOptions(
         int delayMax = delayMin + 2 + rng.nextInt(rng.nextBoolean() ? 10 : 40);
         boolean faulty = scenario.nodes > 1;
         int syncMin = 1 + rng.nextInt(3);
-        return new SimOptions(
+        SimOptions drawn = new SimOptions(
                 scenario,
                 scenario.nodes,
                 scenario.faultPhaseMs,
@@ -120,6 +128,23 @@ record SimOptions(
                 50 + rng.nextInt(rng.nextBoolean() ? 200 : 1_000),
                 pick(rng, 1, 3, 10),
                 rng.nextInt(4) == 0 ? 256 : 1 << 20);
+        return scenario.churn ? churn(drawn, rng) : drawn;
+    }
+
+    /** The churn scenario's overrides, drawn after the common options so that the other scenarios draw as before. */
+    private static SimOptions churn(SimOptions o, RandomGenerator rng) {
+        return new SimOptions(o.scenario, o.nodes, o.faultPhaseMs, o.settleBoundMs, o.tickMs, o.electionTicks, o.heartbeatTicks,
+                pick(rng, 1, 1, 2),
+                o.maxBytesPerAppend, o.maxUncommittedBytes,
+                rng.nextDouble() * 0.03,
+                o.duplicateRate, o.delayMinMs, o.delayMinMs + 2 + rng.nextInt(8), o.slowRate * 0.2,
+                1.0 + rng.nextDouble() * 2.0,
+                100 + rng.nextInt(500),
+                1.0 + rng.nextDouble() * 2.0,
+                20 + rng.nextInt(300),
+                o.tearRate, o.keepPrefixRate, o.syncMinMs, o.syncMaxMs, o.snapshotEveryEntries, o.snapshotChunkBytes,
+                o.batchRate, o.batchDelayMaxMs, 2 + rng.nextInt(2), 5 + rng.nextInt(15), o.clientTimeoutMs, pick(rng, 1, 3),
+                o.dataBytesMax);
     }
 
     private static int pick(RandomGenerator rng, int... values) {

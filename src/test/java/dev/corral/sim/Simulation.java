@@ -67,6 +67,12 @@ final class Simulation implements SimNode.Env {
     private long tailsCut;
     private long snapshotsTaken;
     private long snapshotsInstalled;
+    private long wipes;
+    /** Decides wipes, apart from the main generator, so that the runs every other choice describes stay as they were. */
+    private final SplittableRandom wipeRng;
+    private final SimNode.DiskFault diskFault;
+    /** One crash in this many wipes the node's disk as well (when no other node is still catching up after one). */
+    static final int WIPE_ONE_CRASH_IN = 25;
 
     /**
      * Budgets for applied entries held in memory: none (every applied payload forgotten at once), a few entries,
@@ -88,6 +94,8 @@ final class Simulation implements SimNode.Env {
     /** A run with a deliberately broken driver, to show that the checkers notice. */
     Simulation(SimOptions.Scenario scenario, long seed, SimNode.DiskFault diskFault) {
         this.seed = seed;
+        this.diskFault = diskFault;
+        this.wipeRng = new SplittableRandom(seed ^ 0x5DEECE66DL);
         this.rng = new SplittableRandom(seed);
         this.options = SimOptions.draw(scenario, rng);
         int n = options.nodes();
@@ -131,6 +139,14 @@ final class Simulation implements SimNode.Env {
         steps++;
         trace.event(s.at(), s.event());
         handle(s.event());
+        for (int i = 1; i < nodes.length; i++) {
+            SimNode n = nodes[i];
+            if (n.storageLost && n.isUp() && !n.replica.catchingUp()) {
+                n.storageLost = false;
+                invariants.disksChanged = true;
+                trace.fact(510, n.id, n.replica.commitIndex());
+            }
+        }
         invariants.afterStep();
         if (settling) maybeFinish();
     }
@@ -143,7 +159,13 @@ final class Simulation implements SimNode.Env {
                 SimNode n = live(s.node(), s.incarnation());
                 if (n == null) return;
                 n.syncScheduled = false;
-                n.syncOne();
+                SimDisk.Pending synced = n.syncOne();
+                invariants.disksChanged = true;
+                // A durable write that replaces a suffix of the log must leave every committed entry on a quorum.
+                if (synced instanceof SimDisk.Pending.Write w && !w.entries().isEmpty()
+                        && w.entries().getFirst().index() <= invariants.reference.lastIndex()) {
+                    invariants.checkDurableQuorum("after node " + n.id + " wrote from index " + w.entries().getFirst().index());
+                }
                 if (n.disk.hasPending()) requestSync(n);
                 input(n);
             }
@@ -202,6 +224,7 @@ final class Simulation implements SimNode.Env {
         if (options.snapshotEveryEntries() > 0
                 && n.replica.committed().lastZxid() - n.snapshotIndex >= options.snapshotEveryEntries() && rng.nextInt(4) == 0) {
             n.takeSnapshot();
+            invariants.disksChanged = true;
             snapshotsTaken++;
             trace.fact(300, n.id, n.snapshotIndex);
         }
@@ -248,6 +271,7 @@ final class Simulation implements SimNode.Env {
         SimDisk.Recovered r = n.start(rng.split(), sessionIds);
         trace.fact(400, n.id, r.entries().size(), r.truncatedFrom(), r.snapshotState().lastZxid());
         if (r.truncatedFrom() > 0) tailsCut++;
+        invariants.disksChanged = true;
         invariants.afterRestart(n, r);
         invariants.checkAcknowledged(workload.acks, "after restarting node " + n.id);
         schedule(1 + rng.nextInt(options.tickMs()), new SimEvent.Tick(n.id, n.incarnation));
@@ -263,6 +287,13 @@ final class Simulation implements SimNode.Env {
             for (SimNode n : up) if (n.disk.hasPendingEntries() || n.replica.isLeader()) favoured.add(n);
             List<SimNode> pool = !favoured.isEmpty() && rng.nextInt(3) != 0 ? favoured : up;
             SimNode n = pool.get(rng.nextInt(pool.size()));
+            if (options.scenario().churn && rng.nextBoolean()) {
+                // Churn: every node that is up will crash at its next election or at its first commit as leader, so
+                // that leaders fall while their entries are on a minority, or just after counting replicas.
+                for (SimNode u : up) u.crashTrigger = rng.nextBoolean() ? SimNode.CrashTrigger.ELECTED : SimNode.CrashTrigger.COMMITTED;
+                schedule(exponential(options.crashesPerSecond()), new SimEvent.Crash());
+                return;
+            }
             int roll = rng.nextInt(6);
             if (roll < 2 || (roll == 2 && n.disk.hasPendingEntries())) crash(n);
             else if (roll == 2) n.crashTrigger = SimNode.CrashTrigger.ENTRIES_QUEUED;
@@ -282,8 +313,32 @@ final class Simulation implements SimNode.Env {
         trace.fact(500, n.id, kind.ordinal(), n.disk.log.lastIndex());
         workload.abandon(r -> r.node() == n.id);
         if (probe != null && probe.node() == n.id) probe = null;
+        maybeWipe(n);
+        invariants.disksChanged = true;
         invariants.checkDurableQuorum("after crashing node " + n.id);
         schedule(1 + rng.nextLong(options.downMaxMs()), new SimEvent.Restart(n.id, n.incarnation));
+    }
+
+    /**
+     * Now and then the crashed node's disk is wiped: it comes back with an empty log, and with a term above every term
+     * any node has (what the operator must restore: the node may have voted in any term up to the highest, and must
+     * not vote twice). It is told that its storage lost entries, so it does not vote until it has caught up.
+     */
+    private void maybeWipe(SimNode n) {
+        // A run that shows what happens without the rule wipes more often, to show it soon.
+        int oneIn = diskFault == SimNode.DiskFault.WIPED_WITHOUT_NOTICE ? 3 : WIPE_ONE_CRASH_IN;
+        if (options.nodes() == 1 || wipeRng.nextInt(oneIn) != 0) return;
+        long floor = 0;
+        for (int i = 1; i < nodes.length; i++) {
+            if (nodes[i] != n && nodes[i].storageLost) return;
+            floor = Math.max(floor, nodes[i].disk.log.hardState().term());
+            if (nodes[i].isUp()) floor = Math.max(floor, nodes[i].replica.softState().term());
+        }
+        n.disk.wipe(new dev.corral.consensus.HardState(floor + 1, 0, 0));
+        n.storageLost = diskFault != SimNode.DiskFault.WIPED_WITHOUT_NOTICE;
+        n.storageLostThroughTerm = floor;
+        wipes++;
+        trace.fact(501, n.id, floor + 1);
     }
 
     // ---- clients ----
@@ -386,6 +441,7 @@ final class Simulation implements SimNode.Env {
 
     @Override
     public void send(SimNode from, Message m) {
+        invariants.beforeSend(from, m);
         for (long delay : network.send(m)) schedule(delay, new SimEvent.Deliver(m));
     }
 
@@ -405,6 +461,13 @@ final class Simulation implements SimNode.Env {
     @Override
     public void softState(SimNode n, SoftState s) {
         invariants.softState(n, s);
+        if (s.role() == Role.LEADER && options.scenario().churn && !settling && rng.nextBoolean()) {
+            // Churn: cut off a leader as it is elected, so that its first entries stay on its disk alone and its log
+            // diverges from the one the others go on with.
+            network.cutOutbound(n.id);
+            partitions++;
+            schedule(1 + rng.nextLong(options.partitionMaxMs()), new SimEvent.HealPartition(partitions));
+        }
         if (s.role() == Role.LEADER && n.crashTrigger == SimNode.CrashTrigger.ELECTED) {
             n.crashTrigger = SimNode.CrashTrigger.NONE;
             schedule(rng.nextInt(2 * options.tickMs()), new SimEvent.CrashNode(n.id, n.incarnation));
@@ -463,9 +526,9 @@ final class Simulation implements SimNode.Env {
     String summary() {
         return String.format(java.util.Locale.ROOT,
                 "%s seed %d (applied log budget %d bytes, digest check every %d entries): %d steps, %d ms simulated, committed %d entries (%d digest checks); requests %d (done %d, refused %d, unavailable %d, lost %d, unknown %d); "
-                        + "leaders %d; crashes %d (torn %d, tails cut %d); partitions %d; snapshots taken %d, installed %d; tree checks %d; messages sent %d (lost %d, cut %d, duplicated %d)",
+                        + "leaders %d; crashes %d (torn %d, tails cut %d, wiped %d); partitions %d; snapshots taken %d, installed %d; tree checks %d; messages sent %d (lost %d, cut %d, duplicated %d)",
                 options.scenario(), seed, appliedLogBytes, digestEveryEntries, steps, now, invariants.reference.lastIndex(), invariants.reference.digestChecks, workload.submitted, workload.done, workload.refused,
-                workload.unavailable, workload.lost, workload.unknown, invariants.leaders(), crashes, tornCrashes, tailsCut, partitions, snapshotsTaken, snapshotsInstalled,
+                workload.unavailable, workload.lost, workload.unknown, invariants.leaders(), crashes, tornCrashes, tailsCut, wipes, partitions, snapshotsTaken, snapshotsInstalled,
                 invariants.treeChecks, network.sent, network.lost, network.cut, network.duplicated);
     }
 
