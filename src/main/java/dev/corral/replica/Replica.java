@@ -243,16 +243,7 @@ public final class Replica<T> {
 
     /** Completes {@code token} once everything proposed so far is applied (ZooKeeper's sync). */
     public void sync(T token) {
-        followCoreRole();
-        if (speculative == null) {
-            completions.add(new Completion<>(token, notLeader()));
-            return;
-        }
-        if (waiters >= settings.pendingRequestsMax()) {
-            completions.add(new Completion<>(token, overloaded()));
-            return;
-        }
-        waitForBarrier(token, null);
+        if (mayTake(token)) waitForBarrier(token, null);
     }
 
     /**
@@ -262,16 +253,21 @@ public final class Replica<T> {
      * Completeness), so a read of any tree that has applied that index sees all of them.
      */
     public void readBarrier(T token) {
+        if (mayTake(token)) propose(new TxnRecord(nowMs, new Txn.Noop()), token);
+    }
+
+    /** True if this node leads and has room for one more waiting request; otherwise answers {@code token} why not. */
+    private boolean mayTake(T token) {
         followCoreRole();
         if (speculative == null) {
             completions.add(new Completion<>(token, notLeader()));
-            return;
+            return false;
         }
         if (waiters >= settings.pendingRequestsMax()) {
             completions.add(new Completion<>(token, overloaded()));
-            return;
+            return false;
         }
-        propose(new TxnRecord(nowMs, new Txn.Noop()), token);
+        return true;
     }
 
     private void waitForBarrier(T token, Outcome.Refused refusal) {
