@@ -245,7 +245,12 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private CompletableFuture<Outcome> write(Op op, Caller caller, long deadline) {
         int leader = forwardTo();
         if (leader != 0) {
-            return transport.forward(leader, op, caller).thenCompose(reply -> {
+            CompletableFuture<dev.corral.peer.PeerCodec.Reply> forwarded = transport.forward(leader, op, caller);
+            // A leader that stops answering (paused, cut off) is replaced within an election timeout; the client then
+            // hears that the outcome is unknown instead of waiting for the forward's timeout.
+            CompletableFuture<Void> replaced = whileWaiting(forwarded, leader);
+            return forwarded.applyToEither(replaced.thenApply(v -> new dev.corral.peer.PeerCodec.Reply(new Outcome.Unknown(
+                    "leader " + leader + " stopped answering and was replaced while it held this write"), 0)), r -> r).thenCompose(reply -> {
                 // Never taken: the leader could not be reached, or it no longer leads (it names another leader or none).
                 if (reply.outcome() instanceof Outcome.Unavailable u && u.leaderId() != leader && retryable(u) && System.nanoTime() < deadline) {
                     return afterLeaderChange(leader, deadline).thenCompose(v -> write(op, caller, deadline));
@@ -271,6 +276,29 @@ public final class NodeDriver implements Corral, AutoCloseable {
         NodeStatus s = status;
         return s.phase() == NodeStatus.Phase.RUNNING && settings.raft().voters().size() + settings.raft().observers().size() > 1
                 && s.leaderId() == 0;
+    }
+
+    /**
+     * Completes when this node knows a leader other than {@code leader} (or leads itself) while {@code pending} is
+     * still not done; never completes if {@code pending} finishes first. Checked every tick.
+     */
+    private CompletableFuture<Void> whileWaiting(CompletableFuture<?> pending, int leader) {
+        CompletableFuture<Void> replaced = new CompletableFuture<>();
+        long tickMs = Math.max(1, settings.tickMs());
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                if (pending.isDone()) return;
+                NodeStatus s = status;
+                if (s.phase() == NodeStatus.Phase.RUNNING && ((s.leaderId() != 0 && s.leaderId() != leader) || s.role() == Role.LEADER)) {
+                    replaced.complete(null);
+                } else {
+                    CompletableFuture.delayedExecutor(tickMs, TimeUnit.MILLISECONDS).execute(this);
+                }
+            }
+        };
+        CompletableFuture.delayedExecutor(tickMs, TimeUnit.MILLISECONDS).execute(check);
+        return replaced;
     }
 
     /**
