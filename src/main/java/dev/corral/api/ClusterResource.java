@@ -49,6 +49,15 @@ public class ClusterResource {
 
     private static final Duration MEMBER_TIMEOUT = Duration.ofSeconds(1);
     private static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** The configured members, parsed once (configuration does not change while the node runs). */
+    private volatile Members members;
+
+    private Members members() {
+        Members m = members;
+        if (m == null) members = m = Members.parse(config.members().orElse(""), config.observers().orElse(""), config.nodeId());
+        return m;
+    }
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(MEMBER_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
 
     @GET
@@ -61,7 +70,7 @@ public class ClusterResource {
             content = @Content(schema = @Schema(implementation = Dtos.Cluster.class)))
     public CompletionStage<Dtos.Cluster> cluster() {
         NodeStatus s = corral.status();
-        Members members = Members.parse(config.members().orElse(""), config.observers().orElse(""), config.nodeId());
+        Members members = members();
         List<CompletableFuture<Dtos.MemberStatus>> asked = new ArrayList<>();
         List<Map.Entry<Integer, URI>> entries = new ArrayList<>(members.urls().entrySet());
         for (Map.Entry<Integer, URI> m : entries) {
@@ -100,8 +109,7 @@ public class ClusterResource {
     }
 
     private Dtos.MemberStatus self(NodeStatus s) {
-        boolean observer = Members.parse(config.members().orElse(""), config.observers().orElse(""), config.nodeId()).observers()
-                .contains(s.nodeId());
+        boolean observer = members().observers().contains(s.nodeId());
         return new Dtos.MemberStatus(s.nodeId(), observer ? "observer" : roleName(s.role()), s.leaderId(), s.term(), s.commitIndex(), s.appliedZxid(), s.lastIndex(),
                 s.isReady(), s.notReadyReason());
     }

@@ -35,7 +35,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
@@ -170,8 +173,6 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private int lastLeader;
     /** See {@link #publishStatus()}. */
     private boolean followerCaughtUp;
-    /** Completed, and replaced, whenever a leader becomes known: requests waiting to be forwarded go then. */
-    private volatile CompletableFuture<Void> leaderKnown = new CompletableFuture<>();
     /** Actions waiting for the served tree to reach a zxid, by zxid. */
     private final java.util.TreeMap<Long, List<Runnable>> appliedWaiters = new java.util.TreeMap<>();
     /** The snapshot being fetched from a leader, if any. */
@@ -280,49 +281,43 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     /**
      * Completes when this node knows a leader other than {@code leader} (or leads itself) while {@code pending} is
-     * still not done; never completes if {@code pending} finishes first. Checked every tick.
+     * still not done; never completes if {@code pending} finishes first.
      */
     private CompletableFuture<Void> whileWaiting(CompletableFuture<?> pending, int leader) {
-        CompletableFuture<Void> replaced = new CompletableFuture<>();
-        long tickMs = Math.max(1, settings.tickMs());
-        Runnable check = new Runnable() {
-            @Override
-            public void run() {
-                if (pending.isDone()) return;
-                NodeStatus s = status;
-                if (s.phase() == NodeStatus.Phase.RUNNING && ((s.leaderId() != 0 && s.leaderId() != leader) || s.role() == Role.LEADER)) {
-                    replaced.complete(null);
-                } else {
-                    CompletableFuture.delayedExecutor(tickMs, TimeUnit.MILLISECONDS).execute(this);
-                }
-            }
-        };
-        CompletableFuture.delayedExecutor(tickMs, TimeUnit.MILLISECONDS).execute(check);
-        return replaced;
+        return whenStatus(s -> s.phase() == NodeStatus.Phase.RUNNING && leadsOtherThan(s, leader), pending::isDone);
     }
 
     /**
-     * Completes when a leader other than {@code formerLeader} is known, or at {@code deadline}; checked again every
-     * tick, since the leader this node knows may stay the unreachable one until its election timeout ends.
+     * Completes when a leader other than {@code formerLeader} is known, or at {@code deadline}, or when the node stops
+     * running. The leader this node knows may stay the unreachable one until its election timeout ends.
      */
     private CompletableFuture<Void> afterLeaderChange(int formerLeader, long deadline) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        long tickMs = Math.max(1, settings.tickMs());
+        return whenStatus(s -> leadsOtherThan(s, formerLeader) || System.nanoTime() >= deadline || s.phase() != NodeStatus.Phase.RUNNING,
+                () -> false);
+    }
+
+    /** True if {@code s} names a leader other than {@code leader}, or this node leads. */
+    private static boolean leadsOtherThan(NodeStatus s, int leader) {
+        return (s.leaderId() != 0 && s.leaderId() != leader) || s.role() == Role.LEADER;
+    }
+
+    /**
+     * Completes once {@code done} holds for this node's status, checked every tick on a timer thread; stops checking,
+     * without completing, once {@code abandoned} holds.
+     */
+    private CompletableFuture<Void> whenStatus(Predicate<NodeStatus> done, BooleanSupplier abandoned) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        Executor nextTick = CompletableFuture.delayedExecutor(Math.max(1, settings.tickMs()), TimeUnit.MILLISECONDS);
         Runnable check = new Runnable() {
             @Override
             public void run() {
-                NodeStatus s = status;
-                if ((s.leaderId() != 0 && s.leaderId() != formerLeader) || s.role() == Role.LEADER || System.nanoTime() >= deadline
-                        || s.phase() != NodeStatus.Phase.RUNNING) {
-                    done.complete(null);
-                } else {
-                    CompletableFuture.delayedExecutor(tickMs, TimeUnit.MILLISECONDS).execute(this);
-                }
+                if (abandoned.getAsBoolean()) return;
+                if (done.test(status)) result.complete(null);
+                else nextTick.execute(this);
             }
         };
-        leaderKnown.thenRun(check);
-        CompletableFuture.delayedExecutor(tickMs, TimeUnit.MILLISECONDS).execute(check);
-        return done;
+        nextTick.execute(check);
+        return result;
     }
 
     /** ZooKeeper's sync: completes once this node has applied every write the leader had accepted when it was asked. */
@@ -695,11 +690,6 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 metrics.leaderChanged();
             }
             lastLeader = soft.leaderId();
-            if (soft.leaderId() != 0) {
-                CompletableFuture<Void> known = leaderKnown;
-                leaderKnown = new CompletableFuture<>();
-                known.complete(null);
-            }
         }
     }
 
@@ -811,9 +801,10 @@ public final class NodeDriver implements Corral, AutoCloseable {
         try {
             dev.corral.storage.SnapshotStore.Writer w = s.snapshots().begin(m.index(), m.snapshotTerm());
             boolean held;
+            SnapshotMeta stored = null;
             try {
                 held = transport.fetchSnapshot(m.from(), m.index(), m.snapshotTerm(), w);
-                if (held) w.commit();
+                if (held) stored = w.commit();
                 else w.abort();
             } catch (Exception e) {
                 w.abort();
@@ -823,15 +814,10 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 inbox.put(new SnapshotFetchEnded(m));
                 return;
             }
-            TreeState fetched = null;
-            for (SnapshotMeta meta : s.snapshots().list()) {
-                if (meta.index() == m.index() && meta.term() == m.snapshotTerm()) {
-                    try (java.io.InputStream in = s.snapshots().open(meta.id())) {
-                        fetched = dev.corral.tree.SnapshotCodec.read(in, acls);
-                    }
-                }
+            TreeState fetched;
+            try (java.io.InputStream in = s.snapshots().open(stored.id())) {
+                fetched = dev.corral.tree.SnapshotCodec.read(in, acls);
             }
-            if (fetched == null) throw new IllegalStateException("the stored snapshot is gone");
             LOG.infof("node %d: fetched and stored the snapshot of node %d at index %d in %d ms", id, m.from(), m.index(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             inbox.put(new SnapshotFetched(m, fetched));

@@ -226,7 +226,7 @@ public class NodeLifecycle implements Corral, PeerHandler {
     }
 
     @Override
-    public CompletableFuture<Outcome> barrier(boolean linearizable, boolean forPeer) {
+    public CompletableFuture<Outcome> barrierForPeer(boolean linearizable) {
         NodeDriver d = driver;
         if (d == null) return CompletableFuture.completedFuture(starting());
         return d.barrierForPeer(linearizable);

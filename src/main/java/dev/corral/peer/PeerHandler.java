@@ -28,7 +28,7 @@ public interface PeerHandler {
      * true: this node proved it still leads by committing an entry after the request arrived) or reflect every
      * write acknowledged before (false: ZooKeeper's sync, everything this leader proposed so far).
      */
-    CompletableFuture<Outcome> barrier(boolean linearizable, boolean forPeer);
+    CompletableFuture<Outcome> barrierForPeer(boolean linearizable);
 
     /** The zxid of this node's served tree; stamped on every answer to a forwarded write or barrier. */
     long appliedZxid();

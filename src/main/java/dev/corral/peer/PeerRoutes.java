@@ -129,7 +129,7 @@ public class PeerRoutes {
                 handler.touched(PeerCodec.decodeSessionIds(body));
                 req.response().setStatusCode(204).end();
             };
-            case "/internal/barrier" -> body -> handler.barrier("true".equals(req.getParam("linearizable")), true)
+            case "/internal/barrier" -> body -> handler.barrierForPeer("true".equals(req.getParam("linearizable")))
                     .whenComplete((o, t) -> reply(ctx, handler, o, t));
             default -> null;
         };
