@@ -195,7 +195,18 @@ public class SessionsResource extends ClientResource {
             throw ApiException.badArguments("Last-Event-ID must be a zxid, got \"" + lastEventId + "\"", null);
         }
         var connection = request.connection();
-        new EventStream(sink, sse, corral.watches().journal(sessionId), config.limits().streamBufferBytes(), connection::close).start(last);
+        new EventStream(sink, sse, corral.watches().journal(sessionId), config.limits().streamBufferBytes(),
+                () -> abort(connection)).start(last);
+    }
+
+    /**
+     * Closes a connection now, dropping what is queued for it. Vert.x's {@code close()} is graceful: it first flushes
+     * what is queued, which never happens for a client that does not read, so the connection (and the kernel buffers
+     * it holds) would stay until the client went away.
+     */
+    private static void abort(io.vertx.core.http.HttpConnection connection) {
+        if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) base.channel().close();
+        else connection.close();
     }
 
     /** The session, once the request has proven it may act as it (its secret). */
