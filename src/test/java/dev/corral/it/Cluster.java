@@ -107,7 +107,7 @@ final class Cluster implements AutoCloseable {
         if (nodes[id] != null && nodes[id].isAlive()) throw new IllegalStateException("node " + id + " is running");
         Map<String, String> e = new LinkedHashMap<>(env);
         e.put("CORRAL_NODE_ID", Integer.toString(id));
-        NodeProcess n = NodeProcess.start(dataDirs[id], logs[id], e, NodeProcess.Launch.standard(), ports[id]);
+        NodeProcess n = NodeProcess.start(dataDirs[id], logs[id], e, NodeProcess.Launch.quickStart(), ports[id]);
         n.requestTimeout = CLIENT_TIMEOUT;
         nodes[id] = n;
         paused[id] = false;
