@@ -40,6 +40,15 @@ public interface CorralConfig {
     Optional<String> clusterSecret();
 
     /**
+     * This member's storage may have lost entries it had acknowledged (its data directory was restored from a backup,
+     * or a damaged log was cut short by hand): it asks the other voters for their term, takes a higher one and does not
+     * vote until it has caught up. A member that starts on an empty data directory does this by itself. Set it for the
+     * one start after such a repair; leaving it set costs an election at every start, nothing else.
+     */
+    @WithDefault("false")
+    boolean storageLost();
+
+    /**
      * Start the node at boot. Tools and storage tests set it to false to use the database without a node
      * owning it; a production node never needs it.
      */

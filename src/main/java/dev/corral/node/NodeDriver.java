@@ -29,6 +29,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -69,19 +70,22 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private static final long FOLLOWER_LAG_MAX = 10_000;
     /** How long an outage waits for a snapshot being written to give up before it closes the storage under it. */
     private static final long SNAPSHOT_DRAIN_SECONDS = 30;
+    /** How long a start on lost storage waits for each round of answers about the other voters' terms. */
+    private static final long PEER_TERM_WAIT_MS = 500;
 
     /**
      * How the driver is set up; built from configuration at the edge. {@code digestEveryEntries}: see
-     * {@link Replica.Settings#digestEveryEntries()}, 0 for off.
+     * {@link Replica.Settings#digestEveryEntries()}, 0 for off. {@code storageLost}: the operator says this member's
+     * storage may have lost acknowledged entries ({@link LostStorage}).
      */
     public record Settings(RaftConfig raft, long tickMs, Prep.Limits limits, int reapIntervalTicks, long snapshotEveryEntries,
             long snapshotEveryBytes, long keepEntries, int keepSnapshots, int journalEvents, int queueMax,
-            int watchedPathsPerSessionMax, int watchedPathsMax, int pendingRequestsMax, int digestEveryEntries) {
+            int watchedPathsPerSessionMax, int watchedPathsMax, int pendingRequestsMax, int digestEveryEntries, boolean storageLost) {
         public Settings(RaftConfig raft, long tickMs, Prep.Limits limits, int reapIntervalTicks, long snapshotEveryEntries,
                 long snapshotEveryBytes, long keepEntries, int keepSnapshots, int journalEvents, int queueMax,
                 int watchedPathsPerSessionMax, int watchedPathsMax, int pendingRequestsMax) {
             this(raft, tickMs, limits, reapIntervalTicks, snapshotEveryEntries, snapshotEveryBytes, keepEntries, keepSnapshots, journalEvents,
-                    queueMax, watchedPathsPerSessionMax, watchedPathsMax, pendingRequestsMax, Replica.DIGEST_EVERY_ENTRIES_DEFAULT);
+                    queueMax, watchedPathsPerSessionMax, watchedPathsMax, pendingRequestsMax, Replica.DIGEST_EVERY_ENTRIES_DEFAULT, false);
         }
 
         /** How long a write waits for a leader during an election: two of the longest election timeouts. */
@@ -152,6 +156,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private volatile TreeState state = TreeState.initial();
     private volatile WatchRegistry watches;
     private volatile boolean running = true;
+    /** This node's term as read from its storage, for peers that ask ({@link #term()}); -1 until it is read. */
+    private volatile long storedTerm = -1;
     /** The first digest mismatch found ({@link NodeStatus#divergence()}); set once, by the core thread. */
     private volatile String divergence;
 
@@ -173,6 +179,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private int lastLeader;
     /** See {@link #publishStatus()}. */
     private boolean followerCaughtUp;
+    /** Ticks since this node stopped leading with requests it took as leader still in flight. */
+    private int ticksNotLeading;
     /** Actions waiting for the served tree to reach a zxid, by zxid. */
     private final java.util.TreeMap<Long, List<Runnable>> appliedWaiters = new java.util.TreeMap<>();
     /** The snapshot being fetched from a leader, if any. */
@@ -251,7 +259,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
             // hears that the outcome is unknown instead of waiting for the forward's timeout.
             CompletableFuture<Void> replaced = whileWaiting(forwarded, leader);
             return forwarded.applyToEither(replaced.thenApply(v -> new dev.corral.peer.PeerCodec.Reply(new Outcome.Unknown(
-                    "leader " + leader + " stopped answering and was replaced while it held this write"), 0)), r -> r).thenCompose(reply -> {
+                    "leader " + leader + " stopped answering, or was replaced, while it held this write"), 0)), r -> r).thenCompose(reply -> {
                 // Never taken: the leader could not be reached, or it no longer leads (it names another leader or none).
                 if (reply.outcome() instanceof Outcome.Unavailable u && u.leaderId() != leader && retryable(u) && System.nanoTime() < deadline) {
                     return afterLeaderChange(leader, deadline).thenCompose(v -> write(op, caller, deadline));
@@ -280,11 +288,12 @@ public final class NodeDriver implements Corral, AutoCloseable {
     }
 
     /**
-     * Completes when this node knows a leader other than {@code leader} (or leads itself) while {@code pending} is
-     * still not done; never completes if {@code pending} finishes first.
+     * Completes when this node knows a leader other than {@code leader} (or leads itself), or knows none (its election
+     * timeout passed without a word from {@code leader}), while {@code pending} is still not done; never completes if
+     * {@code pending} finishes first.
      */
     private CompletableFuture<Void> whileWaiting(CompletableFuture<?> pending, int leader) {
-        return whenStatus(s -> s.phase() == NodeStatus.Phase.RUNNING && leadsOtherThan(s, leader), pending::isDone);
+        return whenStatus(s -> s.phase() == NodeStatus.Phase.RUNNING && (leadsOtherThan(s, leader) || s.leaderId() == 0), pending::isDone);
     }
 
     /**
@@ -466,6 +475,7 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 if (now - nextTick >= 0) {
                     passOnHeartbeats();
                     replica.tick(wallClockMs.getAsLong());
+                    answerOrphanedRequests();
                     nextTick = Math.max(nextTick + tickNanos, now - tickNanos);
                 }
                 drainOutput();
@@ -516,11 +526,37 @@ public final class NodeDriver implements Corral, AutoCloseable {
             storageFailed(e);
             return;
         }
+        HardState hardState = r.hardState();
+        long lostThroughTerm = -1;
+        if (!recovered) {
+            storedTerm = hardState.term();
+            boolean empty = LostStorage.empty(hardState, storage.log().lastIndex()) && r.state().lastZxid() == 0;
+            boolean voterOfSeveral = !settings.raft().isObserver() && settings.raft().voters().size() > 1;
+            if (LostStorage.mustAsk(voterOfSeveral, empty, settings.storageLost())) {
+                LostStorage.Decision d = askOtherVoters(hardState, empty);
+                if (d.lost()) {
+                    try {
+                        storage.log().write(d.hardState(), List.of());
+                    } catch (StorageException e) {
+                        storageFailed(e);
+                        return;
+                    }
+                    hardState = d.hardState();
+                    storedTerm = hardState.term();
+                    lostThroughTerm = d.acknowledgedThroughTerm();
+                    LOG.warnf("node %d: %s; it starts at term %d and does not vote until it holds a committed entry of a term"
+                            + " after %d", id, empty ? "started on empty storage in a cluster that has a history: its data directory"
+                            + " was lost" : "corral.storage-lost is set: its storage may have lost acknowledged entries",
+                            hardState.term(), lostThroughTerm);
+                }
+            }
+        }
         replica = new Replica<>(settings.raft(), new SplittableRandom(seeds.nextLong()), prep, apply,
                 new Replica.Settings(settings.limits(), settings.reapIntervalTicks(), settings.pendingRequestsMax(), settings.digestEveryEntries()),
                 r.state(),
-                r.snapshotTerm(), r.hardState(),
+                r.snapshotTerm(), hardState,
                 r.entries());
+        if (lostThroughTerm >= 0) replica.markStorageLost(lostThroughTerm);
         sequencer = new Sequencer<>(replica, new DriverIo());
         startWriter();
         if (!recovered) {
@@ -539,6 +575,52 @@ public final class NodeDriver implements Corral, AutoCloseable {
                     state.lastZxid(), replica.lastIndex());
         }
         publishStatus();
+    }
+
+    /**
+     * Asks the other voters for their current term until as many as a quorum have answered, and decides with
+     * {@link LostStorage#decide}. Blocks the core thread, which has nothing else to do before its replica exists;
+     * the node is not ready meanwhile and says why.
+     */
+    private LostStorage.Decision askOtherVoters(HardState stored, boolean empty) throws InterruptedException {
+        int id = settings.raft().id();
+        List<Integer> others = settings.raft().voters().stream().filter(v -> v != id).sorted().toList();
+        int needed = LostStorage.answersNeeded(settings.raft().voters().size());
+        long nextLog = System.nanoTime();
+        while (running) {
+            Map<Integer, CompletableFuture<Long>> asked = new java.util.TreeMap<>();
+            for (int peer : others) asked.put(peer, transport.term(peer));
+            Map<Integer, Long> answers = new java.util.TreeMap<>();
+            for (Map.Entry<Integer, CompletableFuture<Long>> e : asked.entrySet()) {
+                try {
+                    long term = e.getValue().get(PEER_TERM_WAIT_MS, TimeUnit.MILLISECONDS);
+                    if (term >= 0) answers.put(e.getKey(), term);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ignored) {
+                    // No answer from that member this round.
+                }
+            }
+            if (answers.size() >= needed) {
+                LOG.infof("node %d: %s; the other voters' terms: %s", id, empty ? "started on empty storage" : "corral.storage-lost is set",
+                        answers);
+                return LostStorage.decide(stored, empty, settings.storageLost(), answers.values());
+            }
+            String why = "waiting for the terms of " + needed + " of the other voters " + others + " before voting (" + (empty
+                    ? "empty storage: a new cluster or a lost data directory" : "corral.storage-lost is set") + "); answered so far: " + answers;
+            NodeStatus s = status;
+            status = new NodeStatus(NodeStatus.Phase.RECOVERING, id, s.role(), 0, stored.term(), 0, 0, 0, false, why);
+            if (System.nanoTime() - nextLog >= 0) {
+                LOG.info("node " + id + ": " + why);
+                nextLog = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            }
+            Thread.sleep(PEER_TERM_WAIT_MS);
+        }
+        throw new InterruptedException("stopped while asking the other voters for their terms");
+    }
+
+    /** This node's current term for a peer that asks; -1 until it has read its storage. */
+    public long term() {
+        long stored = storedTerm;
+        return stored < 0 ? -1 : Math.max(stored, status.term());
     }
 
     private void startWriter() {
@@ -882,6 +964,30 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 settings.raft().id(), outage.millisSince(System.nanoTime()), outage.attempts(), replica.lastIndex());
         outage = null;
         publishStatus();
+    }
+
+    /**
+     * Requests this node took as leader wait for their entry to commit or be replaced, which a node that stopped
+     * leading (check-quorum, a higher term) may not learn for as long as it is cut off. Once it has not led for an
+     * election timeout, it tells their clients that the outcome is unknown, as a ZooKeeper server that loses its
+     * quorum drops its clients' connections. The replica may still answer them later; those answers are not needed.
+     */
+    private void answerOrphanedRequests() {
+        boolean leading = replica.softState().role() == Role.LEADER;
+        if (inFlight.isEmpty() || leading || settings.raft().voters().size() == 1) {
+            ticksNotLeading = 0;
+            return;
+        }
+        if (++ticksNotLeading < settings.raft().electionTicks()) return;
+        int id = settings.raft().id();
+        for (Pending p : inFlight) {
+            p.future().complete(p.write()
+                    ? new Outcome.Unknown("node " + id + " stopped leading before this write committed (it lost its quorum or a newer"
+                            + " leader exists); a later leader may still commit it")
+                    : new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, 0, "node " + id + " stopped leading before the barrier completed"));
+        }
+        inFlight.clear();
+        ticksNotLeading = 0;
     }
 
     private void failInFlight(String why) {

@@ -99,7 +99,7 @@ public class NodeLifecycle implements Corral, PeerHandler {
                 (int) Math.max(1, config.raft().reapInterval().toMillis() / tickMs), config.snapshot().everyEntries(),
                 config.snapshot().everyBytes(), config.snapshot().keepEntries(), config.snapshot().keep(), config.watch().journalEvents(),
                 config.limits().queuedRequestsMax(), config.limits().watchedPathsPerSession(), config.limits().watchedPaths(),
-                config.limits().pendingRequestsMax(), config.digest().enabled() ? config.digest().everyEntries() : 0);
+                config.limits().pendingRequestsMax(), config.digest().enabled() ? config.digest().everyEntries() : 0, config.storageLost());
         NodeMetrics m = metrics.isResolvable() ? metrics.get() : NodeMetrics.NONE;
         Transport peers = Transport.NONE;
         if (members.size() > 1) {
@@ -230,6 +230,12 @@ public class NodeLifecycle implements Corral, PeerHandler {
         NodeDriver d = driver;
         if (d == null) return CompletableFuture.completedFuture(starting());
         return d.barrierForPeer(linearizable);
+    }
+
+    @Override
+    public long term() {
+        NodeDriver d = driver;
+        return d == null ? -1 : d.term();
     }
 
     @Override

@@ -96,6 +96,21 @@ public final class HttpTransport implements Transport {
     }
 
     @Override
+    public CompletableFuture<Long> term(int to) {
+        URI base = urls.get(to);
+        if (base == null || to == selfId) return CompletableFuture.completedFuture(-1L);
+        return client.sendAsync(post(base, "/internal/term", new byte[0], settings.requestTimeout()), HttpResponse.BodyHandlers.ofByteArray())
+                .handle((res, failure) -> {
+                    if (failure != null || res.statusCode() != 200) return -1L;
+                    try {
+                        return PeerCodec.decodeTerm(res.body());
+                    } catch (RuntimeException e) {
+                        return -1L;
+                    }
+                });
+    }
+
+    @Override
     public void touch(int to, long[] sessionIds) {
         URI base = urls.get(to);
         if (base == null || to == selfId) return;

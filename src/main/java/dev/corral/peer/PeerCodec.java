@@ -114,6 +114,19 @@ public final class PeerCodec {
         return ids;
     }
 
+    /** A member's current term, the answer to {@code /internal/term}. */
+    public static byte[] encodeTerm(long term) {
+        return new Bytes.Out().u8(FORMAT).i64(term).toArray();
+    }
+
+    public static long decodeTerm(byte[] body) {
+        Bytes.In in = format(body);
+        long term = in.i64();
+        in.end();
+        if (term < 0) throw new Bytes.MalformedPeerBody("negative term " + term);
+        return term;
+    }
+
     // ---- forwarded writes ----
 
     public static byte[] encodeForward(Op op, Caller caller) {

@@ -30,6 +30,12 @@ public interface PeerHandler {
      */
     CompletableFuture<Outcome> barrierForPeer(boolean linearizable);
 
+    /**
+     * This node's current term, for a member that lost its storage and must start above every term it may have
+     * acted in; -1 while this node has not read its own storage yet.
+     */
+    long term();
+
     /** The zxid of this node's served tree; stamped on every answer to a forwarded write or barrier. */
     long appliedZxid();
 

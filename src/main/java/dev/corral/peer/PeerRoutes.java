@@ -40,6 +40,8 @@ import org.jboss.logging.Logger;
  *   <li>{@code POST /internal/forward}: a write for the leader → 200 with its outcome.</li>
  *   <li>{@code POST /internal/touch}: session heartbeats (i32 n, n × i64) → 204.</li>
  *   <li>{@code POST /internal/barrier?linearizable=true|false}: the zxid to wait for → 200 with an outcome.</li>
+ *   <li>{@code POST /internal/term}: this node's current term (8 bytes) → 200, or 503 before it has read its storage;
+ *       asked by a member that starts on lost storage ({@code LostStorage}).</li>
  *   <li>{@code GET /internal/snapshot?index=&term=&offset=&length=}: bytes of a stored snapshot from offset → 200, or
  *       404 if it is no longer held. A follower fetches a snapshot in chunks and resumes at its offset after a failure.</li>
  * </ul>
@@ -131,6 +133,12 @@ public class PeerRoutes {
             };
             case "/internal/barrier" -> body -> handler.barrierForPeer("true".equals(req.getParam("linearizable")))
                     .whenComplete((o, t) -> reply(ctx, handler, o, t));
+            case "/internal/term" -> body -> {
+                long term = handler.term();
+                if (term < 0) error(ctx, 503, "CONNECTION_LOSS", "this node has not read its storage yet", false);
+                else req.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, OCTETS)
+                        .end(Buffer.buffer(PeerCodec.encodeTerm(term)));
+            };
             default -> null;
         };
         if (action == null) {

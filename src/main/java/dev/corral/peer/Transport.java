@@ -17,6 +17,9 @@ public interface Transport extends AutoCloseable {
     /** Sends a write to the leader {@code to}; completes with its outcome (never exceptionally). */
     CompletableFuture<PeerCodec.Reply> forward(int to, Op op, Caller caller);
 
+    /** The current term of member {@code to}; -1 if it does not answer or does not know its term yet. */
+    CompletableFuture<Long> term(int to);
+
     /** Passes session heartbeats to the leader {@code to}; fire and forget. */
     void touch(int to, long[] sessionIds);
 
@@ -40,6 +43,11 @@ public interface Transport extends AutoCloseable {
         public CompletableFuture<PeerCodec.Reply> forward(int to, Op op, Caller caller) {
             return CompletableFuture.completedFuture(new PeerCodec.Reply(new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, 0,
                     "this node has no peers"), 0));
+        }
+
+        @Override
+        public CompletableFuture<Long> term(int to) {
+            return CompletableFuture.completedFuture(-1L);
         }
 
         @Override

@@ -217,6 +217,10 @@ class ClusterIT {
         figure("wiped: follower %d restarted on an empty data directory and ready in %d ms", follower, ms(System.nanoTime() - started));
         String out = cluster.node(follower).outputSince(offset);
         assertTrue(out.contains("installed the leader's snapshot"), "the wiped follower did not install a snapshot:\n" + cluster.node(follower).tail(60));
+        // It knew its storage was lost (the others have a history), so it took a term above theirs and did not vote
+        // until it had caught up.
+        assertTrue(out.contains("started on empty storage in a cluster that has a history"),
+                "the wiped follower did not treat its storage as lost:\n" + cluster.node(follower).tail(60));
         awaitAcked(history, history.acked.get() + 200, "writes after the wiped follower came back");
         run.stop();
         verifyEveryMember(history, "after a follower came back from a wiped data directory");
@@ -277,6 +281,8 @@ class ClusterIT {
         assertEquals(401, snapshot.status(), snapshot.body());
         NodeProcess.Reply forward = node.request("POST", "/internal/forward", "{}", t, PeerRoutes.SECRET_HEADER, "nope");
         assertEquals(401, forward.status(), forward.body());
+        NodeProcess.Reply term = node.postBytes("/internal/term", new byte[0], t);
+        assertEquals(401, term.status(), term.body());
         Cluster.View after = cluster.view(target).orElseThrow();
         assertTrue(after.term() < forgedTerm, "the forged heartbeat moved node " + target + " to term " + after.term());
 
@@ -308,6 +314,10 @@ class ClusterIT {
 
             List<String> answers = new ArrayList<>();
             int i = 0;
+            // Measured, not asserted: how long the first write, sent as the others stop, waits for its answer.
+            long firstSent = System.nanoTime();
+            answers.add(expect503(node, "/cut-off-" + round + "/while-ready-" + i++));
+            long firstAnsweredMs = ms(System.nanoTime() - firstSent);
             while (cluster.ready(alone)) {
                 answers.add(expect503(node, "/cut-off-" + round + "/while-ready-" + i++));
                 if (System.nanoTime() - pausedAt > PROGRESS_DEADLINE.toNanos()) {
@@ -316,8 +326,8 @@ class ClusterIT {
             }
             long notReadyMs = ms(System.nanoTime() - pausedAt);
             for (int k = 0; k < 3; k++) answers.add(expect503(node, "/cut-off-" + round + "/not-ready-" + k));
-            figure("cut off (%s alone): node %d not ready %d ms after the others were paused; writes answered %s", round == 1 ? "leader" : "follower",
-                    alone, notReadyMs, answers);
+            figure("cut off (%s alone): node %d not ready %d ms after the others were paused; the first write answered in %d ms; writes answered %s",
+                    round == 1 ? "leader" : "follower", alone, notReadyMs, firstAnsweredMs, answers);
 
             for (int id = 1; id <= 3; id++) if (id != alone) cluster.resume(id);
             for (int id = 1; id <= 3; id++) cluster.awaitReady(id);

@@ -49,7 +49,7 @@ class NodeDigestTest {
     private NodeDriver start(int digestEveryEntries) {
         RaftConfig raft = new RaftConfig(1, Set.of(1), 10, 1, 512, 1 << 20, 64L << 20, RaftConfig.APPLIED_LOG_BYTES_DEFAULT);
         NodeDriver.Settings settings = new NodeDriver.Settings(raft, 10, new Prep.Limits(1 << 20, 4000, 40000), 100, 1_000_000,
-                1L << 30, 10_000, 2, 1000, 10_000, 1000, 10_000, 10_000, digestEveryEntries);
+                1L << 30, 10_000, 2, 1000, 10_000, 1000, 10_000, 10_000, digestEveryEntries, false);
         NodeMetrics metrics = new NodeMetrics() {
             @Override
             public void logWrite(long nanos, int entries) {}
