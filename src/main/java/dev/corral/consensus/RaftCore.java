@@ -57,6 +57,8 @@ public final class RaftCore {
      * until its durable log holds a committed entry of a later term (see {@link #maybeTrustStorageAgain}).
      */
     private long storageLostInTerm = -1;
+    /** The term in which this member last accepted an append or snapshot from the leader; see {@link #matchesLeader}. */
+    private long matchedLeaderInTerm = -1;
     /** The last index the driver reported durable ({@link #persisted}); every write before it is durable too. */
     private long lastPersisted;
 
@@ -138,6 +140,15 @@ public final class RaftCore {
 
     public HardState hardState() {
         return new HardState(term, votedFor, log.committed);
+    }
+
+    /**
+     * True on a follower whose log the current leader has matched: it accepted an append (or a snapshot) of this term,
+     * so it holds the leader's entries up to that point. Until then its commit index may be one it remembered, or
+     * 0 on empty storage, and says nothing about how far behind the leader it is.
+     */
+    public boolean matchesLeader() {
+        return role == Role.FOLLOWER && leaderId != NONE && matchedLeaderInTerm == term;
     }
 
     /** True while this member does not vote because its storage lost entries and it has not caught up since. */
@@ -400,6 +411,7 @@ public final class RaftCore {
         leaderId = a.from();
         if (a.prevIndex() < log.committed) {
             // Everything up to our commit point matches any leader's log; have it continue from there.
+            matchedLeaderInTerm = term;
             send(new Message.AppendResponse(config.id(), a.from(), term, true, log.committed));
             return;
         }
@@ -420,6 +432,7 @@ public final class RaftCore {
             return;
         }
         long lastNew = log.appendFromLeader(a.prevIndex(), a.entries());
+        matchedLeaderInTerm = term;
         maybeAdvanceFollowerCommit(a.commit(), lastNew);
         send(new Message.AppendResponse(config.id(), a.from(), term, true, lastNew));
     }
@@ -446,6 +459,7 @@ public final class RaftCore {
         electionElapsed = 0;
         leaderId = s.from();
         if (role != Role.FOLLOWER) becomeFollower(term, s.from());
+        matchedLeaderInTerm = term;
         if (s.index() <= log.committed) {
             send(new Message.AppendResponse(config.id(), s.from(), term, true, log.committed));
             return;

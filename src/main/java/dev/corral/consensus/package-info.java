@@ -42,6 +42,8 @@
  *       quorum of the others): a forgotten term lets a member vote twice in it, or take a deposed leader's appends,
  *       and no vote rule can repair that. The member cannot tell a wiped directory from a new one by itself, which is
  *       why the driver must say so; a fresh cluster, whose members all start empty and untold, elects as before.
+ *       The production driver asks the other voters for their terms when it starts on empty storage (or is told
+ *       by {@code corral.storage-lost}) and decides with {@code dev.corral.node.LostStorage}.
  *       A single voter has no one to catch up from and is not held back.</li>
  * </ol>
  * <b>Observers</b> ({@code RaftConfig.observers}) receive appends and snapshots like followers but are outside every

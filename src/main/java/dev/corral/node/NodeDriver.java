@@ -801,8 +801,10 @@ public final class NodeDriver implements Corral, AutoCloseable {
             // trails commit by a disk write whenever writes flow. It counts as caught up once it has applied what was
             // committed when it began to follow this leader, and stays so while it follows one and does not fall
             // behind by more than FOLLOWER_LAG_MAX; its reads are sequentially consistent either way.
+            // The commit index counts only once the leader has matched this log: before that it is what this node
+            // remembered (0 on empty storage), not the leader's.
             if (s.leaderId() == 0 || commit - applied > FOLLOWER_LAG_MAX) followerCaughtUp = false;
-            else if (applied >= commit) followerCaughtUp = true;
+            else if (applied >= commit && replica.matchesLeader()) followerCaughtUp = true;
             caughtUp = followerCaughtUp;
         }
         status = new NodeStatus(phase, id, s.role(), s.leaderId(), s.term(), commit, applied, replica.lastIndex(), caughtUp, failure,

@@ -173,6 +173,11 @@ public final class Replica<T> {
         core.markStorageLost(acknowledgedThroughTerm);
     }
 
+    /** See {@link RaftCore#matchesLeader()}. */
+    public boolean matchesLeader() {
+        return core.matchesLeader();
+    }
+
     /** True while the core does not vote because its storage lost entries; see {@link RaftCore#markStorageLost(long)}. */
     public boolean catchingUp() {
         return core.catchingUp();
