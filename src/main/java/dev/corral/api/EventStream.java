@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class EventStream implements EventJournal.BatchListener {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EventStream.class);
     /** Bytes of an SSE frame beyond its name, id and data: the field names, separators and blank line. */
     private static final int FRAME_OVERHEAD_BYTES = 24;
     /** Stands for "end of batch" among held-back events. */
@@ -137,7 +138,9 @@ final class EventStream implements EventJournal.BatchListener {
         }
         sink.send(event).whenComplete((ok, error) -> {
             bytesInFlight.addAndGet(-bytes);
-            if (error != null) close();
+            // A write that failed leaves the connection unusable: end it, not only the response, or a keep-alive
+            // connection whose client does not read would stay open.
+            if (error != null) disconnect();
         });
     }
 
@@ -148,7 +151,12 @@ final class EventStream implements EventJournal.BatchListener {
 
     void close() {
         journal.detach(this);
-        if (!sink.isClosed()) sink.close();
+        try {
+            if (!sink.isClosed()) sink.close();
+        } catch (RuntimeException e) {
+            // The response may already be gone with its connection; nothing is left to end.
+            LOG.debugf("ending an event stream: %s", e);
+        }
     }
 
     /**
@@ -156,8 +164,9 @@ final class EventStream implements EventJournal.BatchListener {
      * does not read stays queued for as long as the connection lives, so the connection itself is closed.
      */
     private void disconnect() {
-        close();
+        // The connection first: whatever happens while the response is ended, the client must lose its connection.
         connection.run();
+        close();
     }
 
     private static String json(Object o) {

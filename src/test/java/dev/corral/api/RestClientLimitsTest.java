@@ -148,7 +148,12 @@ class RestClientLimitsTest {
             for (int i = 0; i < sockets.size(); i++) {
                 // Kept alive, so that what closes the stream is the node cutting off a slow reader, not the session expiring.
                 as(sessions.get(i)).post("/v1/sessions/" + sessions.get(i) + "/keepalive");
-                assertTrue(closedByServer(sockets.get(i)), "a stream that never read was not disconnected");
+                long[] drained = new long[1];
+                boolean closed = closedByServer(sockets.get(i), drained);
+                System.out.printf("DIAG stream %d closed=%s drained=%d%n", i, closed, drained[0]);
+                if (!closed) System.out.println("DIAG tail: " + TAIL);
+                assertTrue(closed, "stream " + i + " of " + sockets.size() + ", which never read, was not disconnected; " + drained[0]
+                        + " bytes were waiting for it");
             }
             // The sessions are intact: a slow reader loses its connection, not its events or its session.
             for (String s : sessions) assertEquals(200, as(s).get("/v1/sessions/" + s).statusCode());
@@ -203,14 +208,21 @@ class RestClientLimitsTest {
     }
 
     /** Drains what the socket holds and reports whether the server closed the connection (within a deadline). */
-    private static boolean closedByServer(Socket socket) throws IOException {
+    static final StringBuilder TAIL = new StringBuilder();
+
+    private static boolean closedByServer(Socket socket, long[] drained) throws IOException {
+        TAIL.setLength(0);
         socket.setSoTimeout(200);
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         InputStream in = socket.getInputStream();
         byte[] buffer = new byte[1 << 16];
         while (System.nanoTime() < deadline) {
             try {
-                if (in.read(buffer) < 0) return true;
+                int n = in.read(buffer);
+                if (n < 0) return true;
+                drained[0] += n;
+                TAIL.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                if (TAIL.length() > 600) TAIL.delete(0, TAIL.length() - 600);
             } catch (SocketTimeoutException e) {
                 // Nothing more yet; the connection is still open. Keep draining until the deadline.
             } catch (IOException e) {
