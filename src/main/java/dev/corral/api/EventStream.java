@@ -78,8 +78,18 @@ final class EventStream implements EventJournal.BatchListener {
 
     @Override
     public synchronized void accept(TreeChange change) {
-        if (heldBack != null) heldBack.add(change);
-        else receive(change);
+        try {
+            if (heldBack != null) heldBack.add(change);
+            else receive(change);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** A stream that failed is cut off (its client resumes from the journal); the node's applier must not see it. */
+    private void failed(RuntimeException e) {
+        LOG.warnf(e, "an event stream failed and is closed: %s", e);
+        disconnect();
     }
 
     /** Ends this stream with a last {@code session} event {@code {"state":"replaced"}}: the client must not reconnect. */
@@ -93,8 +103,12 @@ final class EventStream implements EventJournal.BatchListener {
 
     @Override
     public synchronized void endOfBatch() {
-        if (heldBack != null) heldBack.add(END_OF_BATCH);
-        else flushPending();
+        try {
+            if (heldBack != null) heldBack.add(END_OF_BATCH);
+            else flushPending();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
     }
 
     private void receive(TreeChange e) {
@@ -128,7 +142,10 @@ final class EventStream implements EventJournal.BatchListener {
 
     private void send(OutboundSseEvent event) {
         if (sink.isClosed()) {
-            journal.detach(this);
+            // Something ended the response without this stream (which detaches before it ends it): the client went
+            // away, or the HTTP layer gave up on it. Its connection goes too, or a client that does not read would
+            // keep it open with nothing more ever sent.
+            disconnect();
             return;
         }
         long bytes = FRAME_OVERHEAD_BYTES + length(event.getName()) + length(event.getId()) + length(String.valueOf(event.getData()));
@@ -136,7 +153,16 @@ final class EventStream implements EventJournal.BatchListener {
             disconnect();
             return;
         }
-        sink.send(event).whenComplete((ok, error) -> {
+        java.util.concurrent.CompletionStage<?> sent;
+        try {
+            sent = sink.send(event);
+        } catch (IllegalStateException e) {
+            // The client went away between the check above and the send.
+            bytesInFlight.addAndGet(-bytes);
+            disconnect();
+            return;
+        }
+        sent.whenComplete((ok, error) -> {
             bytesInFlight.addAndGet(-bytes);
             // A write that failed leaves the connection unusable: end it, not only the response, or a keep-alive
             // connection whose client does not read would stay open.

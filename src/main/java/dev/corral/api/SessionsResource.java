@@ -25,6 +25,7 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
@@ -129,7 +130,11 @@ public class SessionsResource extends ClientResource {
     @APIResponse(responseCode = "201", description = "Added", content = @Content(schema = @Schema(implementation = Dtos.Watch.class)))
     @APIResponse(responseCode = "401", description = "AUTH_FAILED: the session's secret is missing or wrong")
     @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
-    public Response addWatch(@PathParam("id") String id, byte[] body) {
+    public CompletionStage<Response> addWatch(@PathParam("id") String id, byte[] body) {
+        return Sessions.retryUnknown(corral, () -> CompletableFuture.completedFuture(addWatchNow(id, body)));
+    }
+
+    private Response addWatchNow(String id, byte[] body) {
         long sessionId = existing(Sessions.parse(id)).id();
         JsonBody b = JsonBody.parse(body, null, Set.of("path", "mode"));
         String path = NodesResource.givenPath(b.string("path"));
@@ -156,8 +161,12 @@ public class SessionsResource extends ClientResource {
     @APIResponse(responseCode = "401", description = "AUTH_FAILED: the session's secret is missing or wrong")
     @APIResponse(responseCode = "404", description = "NO_WATCHER: none of that type on the path")
     @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
-    public Response removeWatches(@PathParam("id") String id, @QueryParam("path") String rawPath,
+    public CompletionStage<Response> removeWatches(@PathParam("id") String id, @QueryParam("path") String rawPath,
             @Parameter(description = "any, data, children, persistent, persistent_recursive") @QueryParam("type") String type) {
+        return Sessions.retryUnknown(corral, () -> CompletableFuture.completedFuture(removeWatchesNow(id, rawPath, type)));
+    }
+
+    private Response removeWatchesNow(String id, String rawPath, String type) {
         long sessionId = existing(Sessions.parse(id)).id();
         String path = NodesResource.givenPath(rawPath);
         Set<WatchKind> kinds = switch (type == null ? "any" : type) {
@@ -200,13 +209,18 @@ public class SessionsResource extends ClientResource {
     }
 
     /**
-     * Closes a connection now, dropping what is queued for it. Vert.x's {@code close()} is graceful: it first flushes
-     * what is queued, which never happens for a client that does not read, so the connection (and the kernel buffers
-     * it holds) would stay until the client went away.
+     * Closes a connection now, dropping what is queued for it. Vert.x makes every close graceful, even the channel's
+     * own (its handler turns it into "flush what is queued, then close"), and what is queued never flushes for a client
+     * that does not read: the connection, and the buffers it holds, would stay until the client went away. Netty's
+     * low-level close does not wait; the pipeline still hears that the channel is inactive, so Vert.x cleans up.
      */
     private static void abort(io.vertx.core.http.HttpConnection connection) {
-        if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) base.channel().close();
-        else connection.close();
+        if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            io.netty.channel.Channel ch = base.channel();
+            ch.eventLoop().execute(() -> ch.unsafe().close(ch.unsafe().voidPromise()));
+        } else {
+            connection.close();
+        }
     }
 
     /** The session, once the request has proven it may act as it (its secret). */

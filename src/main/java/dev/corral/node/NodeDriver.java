@@ -895,6 +895,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
                 throw e;
             }
             if (!held) {
+                LOG.infof("node %d: node %d no longer holds its snapshot at index %d (a newer one replaced it); waiting for the"
+                        + " leader to offer another", id, m.from(), m.index());
                 inbox.put(new SnapshotFetchEnded(m));
                 return;
             }
@@ -916,7 +918,11 @@ public final class NodeDriver implements Corral, AutoCloseable {
 
     /** The replica restored from a leader's snapshot: it is the served tree now. */
     private void installed(TreeState snapshot) {
-        watches.atomically(() -> {
+        TreeState before = state;
+        WatchRegistry w = watches;
+        // Watches learn what the jump changed before a read can see it, as with applied transactions.
+        w.atomically(() -> {
+            w.dispatchJump(before, snapshot);
             state = snapshot;
             return null;
         });

@@ -51,8 +51,14 @@ public final class EventJournal {
         events.addLast(event);
         Consumer<TreeChange> l = listener.get();
         if (l != null) {
-            l.accept(event);
-            deliveredThroughZxid = event.zxid();
+            try {
+                l.accept(event);
+                deliveredThroughZxid = event.zxid();
+            } catch (RuntimeException e) {
+                // A stream that fails must not fail the applier that called it (the stream reports its own failures; this
+                // is the last guard): it is detached, and its client resumes from the journal like any stream cut off.
+                listener.compareAndSet(l, null);
+            }
         }
     }
 

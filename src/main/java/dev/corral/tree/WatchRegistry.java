@@ -191,6 +191,68 @@ public final class WatchRegistry {
         }
     }
 
+    /**
+     * The served tree jumped from {@code before} to {@code after} without the transactions between: a follower installed
+     * its leader's snapshot. Each watch is told what it would have seen, judged as ZooKeeper's {@code setWatches}
+     * judges the watches of a client that reconnects with the last zxid it saw ({@code before.lastZxid()}):
+     * a watched znode now missing is NodeDeleted; one that appeared, or was deleted and created again, is
+     * NodeCreated (after NodeDeleted); one whose data changed since is NodeDataChanged; one whose children changed since
+     * is NodeChildrenChanged. A recursive watch is judged for every znode below it in either tree. The events carry
+     * {@code after}'s zxid and are filtered by ACL and consumed as one-shot watches as usual. Sessions that ended in
+     * between (in {@code before}, not in {@code after}) are dropped with their last event, as a close would.
+     *
+     * <p>Cost: a look-up per watched path, and a walk of both trees below each recursive watch. Snapshot installs are
+     * rare (a follower that fell behind the leader's compacted log).
+     */
+    public synchronized void dispatchJump(TreeState before, TreeState after) {
+        long from = before.lastZxid();
+        long zxid = after.lastZxid();
+        for (long sessionId : List.copyOf(journals.keySet())) {
+            if (before.session(sessionId) != null && after.session(sessionId) == null) dropSession(sessionId, zxid);
+        }
+        if (watchCount == 0) return;
+        // Sorted, so that a parent's events come before its children's, as they would have.
+        Set<String> paths = new java.util.TreeSet<>(byPath.keySet());
+        for (String top : recursive.keySet()) {
+            collectSubtree(before, top, paths);
+            collectSubtree(after, top, paths);
+        }
+        List<TreeChange> changes = new ArrayList<>();
+        for (String path : paths) {
+            Znode was = before.find(path);
+            Znode is = after.find(path);
+            if (was == null && is == null) continue;
+            if (is == null) {
+                changes.add(new TreeChange(TreeChange.EventType.NodeDeleted, path, zxid, was.acl()));
+                continue;
+            }
+            if (was != null && was.czxid() != is.czxid()) changes.add(new TreeChange(TreeChange.EventType.NodeDeleted, path, zxid, was.acl()));
+            if (was == null || was.czxid() != is.czxid()) {
+                changes.add(new TreeChange(TreeChange.EventType.NodeCreated, path, zxid, is.acl()));
+                continue;
+            }
+            if (is.mzxid() > from) changes.add(new TreeChange(TreeChange.EventType.NodeDataChanged, path, zxid, is.acl()));
+            if (is.pzxid() > from && byPath.containsKey(path)) {
+                changes.add(new TreeChange(TreeChange.EventType.NodeChildrenChanged, path, zxid, is.acl()));
+            }
+        }
+        dispatch(changes);
+    }
+
+    private static void collectSubtree(TreeState tree, String top, Set<String> into) {
+        Znode root = tree.find(top);
+        if (root == null) return;
+        java.util.ArrayDeque<Map.Entry<String, Znode>> todo = new java.util.ArrayDeque<>();
+        todo.add(Map.entry(top, root));
+        while (!todo.isEmpty()) {
+            Map.Entry<String, Znode> e = todo.poll();
+            into.add(e.getKey());
+            for (String name : e.getValue().childNames()) {
+                todo.add(Map.entry(e.getKey().equals("/") ? "/" + name : e.getKey() + "/" + name, e.getValue().child(name)));
+            }
+        }
+    }
+
     private void fireRecursive(TreeChange change, Set<Long> notified) {
         String p = change.path();
         while (true) {

@@ -23,6 +23,22 @@ class EventJournalTest {
         return out;
     }
 
+    /** A stream that throws (its client went away mid-send) is detached; the applier that appended goes on. */
+    @Test
+    void aFailingListenerIsDetachedAndTheEventStaysForTheNextStream() {
+        EventJournal j = new EventJournal(10, 0);
+        j.attach(-1, e -> {
+            throw new IllegalStateException("the response is closed");
+        });
+        j.append(event(1));
+        List<TreeChange> later = new ArrayList<>();
+        j.append(event(2));
+        EventJournal.Resume r = j.attach(-1, later::add);
+        assertEquals(events(1, 2), r.events(), "the events the failed stream did not take are handed to the next one");
+        j.append(event(3));
+        assertEquals(events(3), later);
+    }
+
     @Test
     void firstAttachGetsEveryEventNotYetDelivered() {
         EventJournal j = new EventJournal(10, 0);
