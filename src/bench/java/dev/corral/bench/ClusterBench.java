@@ -29,7 +29,7 @@ final class ClusterBench {
     static void run(Report r, BenchSettings s) throws Exception {
         r.section("7. A three-node cluster: Corral (Raft over internal REST) vs a ZooKeeper " + s.zookeeperVersion() + " ensemble");
         r.f("Three packaged Corral nodes (-Xmx%s each, SQLite, own data directory, loopback ports) on this machine, started as", s.serverHeap());
-        r.line("bin/local-cluster starts them, with their default Raft timing (tick 100 ms, heartbeat every tick, election timeout");
+        r.line("bin/local-cluster starts them, with their default Raft timing (tick 50 ms, heartbeat every tick, election timeout");
         r.line("10-20 ticks). All nodes, their disks and the load generator share the same cores: absolute figures are pessimistic.");
         byte[] data = new byte[s.dataBytes()];
         new SplittableRandom(7).nextBytes(data);
