@@ -96,6 +96,27 @@ final class Sessions {
         }
     }
 
+    /**
+     * {@link #retryUnknown} for a caller on a worker thread that must answer synchronously (an event stream): waits for
+     * the sync, at most {@code timeoutMs}.
+     */
+    static <T> T retryUnknownBlocking(Corral corral, long timeoutMs, Supplier<T> attempt) {
+        try {
+            return retryUnknown(corral, () -> java.util.concurrent.CompletableFuture.completedFuture(attempt.get()))
+                    .toCompletableFuture().get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+            if (cause instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ApiException(ErrorCode.OPERATION_TIMEOUT, "catching up with the leader to find the session took longer than "
+                    + timeoutMs + " ms", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(ErrorCode.OPERATION_TIMEOUT, "interrupted while catching up with the leader", null);
+        }
+    }
+
     static ApiException expired(long sessionId, String path) {
         return new ApiException(ErrorCode.SESSION_EXPIRED, "session " + format(sessionId) + " has expired or does not exist", path);
     }

@@ -196,7 +196,8 @@ public class SessionsResource extends ClientResource {
     @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
     public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink,
             @Context Sse sse) {
-        long sessionId = existing(Sessions.parse(id)).id();
+        long sessionId = Sessions.retryUnknownBlocking(corral, config.limits().requestTimeout().toMillis(),
+                () -> existing(Sessions.parse(id)).id());
         long last;
         try {
             last = lastEventId == null || lastEventId.isBlank() ? -1 : Long.parseLong(lastEventId.trim());
