@@ -65,6 +65,18 @@ final class Dtos {
 
     record Watch(String path, String mode) {}
 
+    @Schema(description = "The watches a session had on another node, and the last zxid it saw there (ZooKeeper's SetWatches2)")
+    record WatchRestoreRequest(@Schema(description = "The highest zxid the client saw (Corral-Zxid or an event id)") long lastZxid,
+            @Schema(description = "Data watches (GET with watch=true on an existing znode)") List<String> data,
+            @Schema(description = "Exists watches (GET with watch=true&exists=true on a missing znode)") List<String> exists,
+            @Schema(description = "Children watches (GET with watch=true&children=true)") List<String> children,
+            @Schema(description = "Persistent watches") List<String> persistent,
+            @Schema(description = "Persistent recursive watches") List<String> persistentRecursive) {}
+
+    record WatchRestoreResult(@Schema(description = "Watches set again") int restored,
+            @Schema(description = "Events fired at once for changes after lastZxid; they are in the event stream") int fired,
+            @Schema(description = "The zxid the watches were judged at") long zxid) {}
+
     @Schema(description = "A batch of operations applied all or nothing")
     record MultiRequest(List<MultiOp> ops, @Schema(description = "Session id for ephemeral creates") String session) {}
 

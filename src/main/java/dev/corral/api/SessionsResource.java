@@ -23,7 +23,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import dev.corral.tree.WatchRegistry;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -150,6 +152,69 @@ public class SessionsResource extends ClientResource {
             Watches.add(corral, sessionId, path, kind, callers.of(request, sessionId));
             return Response.status(201).header(NodesResource.ZXID_HEADER, corral.state().lastZxid()).entity(new Dtos.Watch(path, mode)).build();
         });
+    }
+
+    @POST
+    @Path("{id}/watches/restore")
+    @Consumes(MediaType.WILDCARD)
+    @NonBlocking
+    @Operation(summary = "Restore watches after moving to this node", description = "For a client whose node went away:"
+            + " sets again the watches it had there, judged against the last zxid it saw, as ZooKeeper's servers do for a"
+            + " reconnecting client. A data watch whose znode is gone fires NodeDeleted, one whose data changed since fires"
+            + " NodeDataChanged; an exists watch whose znode now exists fires NodeCreated; a children watch whose znode is gone"
+            + " fires NodeDeleted, one whose children changed since NodeChildrenChanged. A watch that fired is spent (it was"
+            + " one-shot); the others, and persistent ones, are set. Events go to the session's event stream here: open it"
+            + " without Last-Event-ID. Waits until this node has applied lastZxid (at most corral.limits.request-timeout).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dtos.WatchRestoreRequest.class)))
+    @Parameter(name = Sessions.SECRET_HEADER, in = ParameterIn.HEADER, required = true, description = "The session's secret")
+    @APIResponse(responseCode = "200", description = "Restored", content = @Content(schema = @Schema(implementation = Dtos.WatchRestoreResult.class)))
+    @APIResponse(responseCode = "400", description = "BAD_ARGUMENTS: a bad path or zxid, or more watched paths than the session's quota")
+    @APIResponse(responseCode = "401", description = "AUTH_FAILED: the session's secret is missing or wrong")
+    @APIResponse(responseCode = "410", description = "SESSION_EXPIRED")
+    public CompletionStage<Response> restoreWatches(@PathParam("id") String id, byte[] body) {
+        return Sessions.retryUnknown(corral, () -> {
+            long sessionId = existing(Sessions.parse(id)).id();
+            JsonBody b = JsonBody.parse(body, null, Set.of("lastZxid", "data", "exists", "children", "persistent", "persistentRecursive"));
+            Long lastZxid = b.longValue("lastZxid");
+            if (lastZxid == null) throw ApiException.badArguments("lastZxid is required: the highest zxid the client saw", null);
+            ReadGates.checkWaitable(corral, lastZxid, "lastZxid", null);
+            List<WatchRegistry.Restored> watches = new java.util.ArrayList<>();
+            restoring(b, "data", WatchRegistry.RestoredKind.DATA, watches);
+            restoring(b, "exists", WatchRegistry.RestoredKind.EXISTS, watches);
+            restoring(b, "children", WatchRegistry.RestoredKind.CHILD, watches);
+            restoring(b, "persistent", WatchRegistry.RestoredKind.PERSISTENT, watches);
+            restoring(b, "persistentRecursive", WatchRegistry.RestoredKind.PERSISTENT_RECURSIVE, watches);
+            Caller caller = callers.of(request, sessionId);
+            corral.touchSession(sessionId);
+            CompletableFuture<Long> applied = lastZxid <= corral.state().lastZxid() ? CompletableFuture.completedFuture(0L)
+                    : outcomes.await(corral.awaitApplied(lastZxid), null, (result, zxid) -> zxid).toCompletableFuture();
+            return applied.thenApply(ignored -> corral.watches().atomically(() -> {
+                existing(sessionId);
+                var state = corral.state();
+                int fired = corral.watches().restore(sessionId, caller.ids(), lastZxid, state, watches);
+                if (fired < 0) {
+                    throw ApiException.badArguments("no more watches: a session may watch at most " + corral.watches().pathsPerSessionMax()
+                            + " paths (corral.limits.watched-paths-per-session) and this node holds at most " + corral.watches().pathsMax()
+                            + " (corral.limits.watched-paths)", null);
+                }
+                return Response.ok(new Dtos.WatchRestoreResult(watches.size() - fired, fired, state.lastZxid()))
+                        .header(NodesResource.ZXID_HEADER, state.lastZxid()).build();
+            }));
+        });
+    }
+
+    /** Adds the paths of list {@code field} (validated, at most the session's quota in all) as watches of {@code kind}. */
+    private void restoring(JsonBody b, String field, WatchRegistry.RestoredKind kind, List<WatchRegistry.Restored> into) {
+        com.fasterxml.jackson.databind.JsonNode list = b.raw().get(field);
+        if (list == null || list.isNull()) return;
+        if (!list.isArray()) throw ApiException.badArguments("\"" + field + "\" must be a list of paths", null);
+        for (com.fasterxml.jackson.databind.JsonNode p : list) {
+            if (!p.isTextual()) throw ApiException.badArguments("\"" + field + "\" must be a list of paths", null);
+            if (into.size() >= corral.watches().pathsPerSessionMax()) {
+                throw ApiException.badArguments("more watches than a session may have (" + corral.watches().pathsPerSessionMax() + ")", null);
+            }
+            into.add(new WatchRegistry.Restored(NodesResource.givenPath(p.asText()), kind));
+        }
     }
 
     @DELETE

@@ -191,6 +191,61 @@ public final class WatchRegistry {
         }
     }
 
+    /** A watch a client had on another node, as ZooKeeper's SetWatches2 names them. */
+    public enum RestoredKind { DATA, EXISTS, CHILD, PERSISTENT, PERSISTENT_RECURSIVE }
+
+    /** One watch to restore. */
+    public record Restored(String path, RestoredKind kind) {}
+
+    /**
+     * Restores the watches a session had on another node, which saw changes up to {@code lastZxid}, against
+     * {@code state} (which has applied at least that), as ZooKeeper's server does for {@code setWatches} on reconnect:
+     * a DATA watch whose znode is gone fires NodeDeleted, one whose data changed after {@code lastZxid} fires
+     * NodeDataChanged; an EXISTS watch whose znode exists fires NodeCreated; a CHILD watch whose znode is gone fires
+     * NodeDeleted, one whose children changed after {@code lastZxid} NodeChildrenChanged. A watch that fired is not set
+     * (it was one-shot); the others, and every persistent one, are set with {@code ids}. Events carry {@code state}'s zxid
+     * and reach the session only if {@code ids} may read the znode (a deletion: as an exists would tell anyone); a
+     * withheld event leaves its watch set, as a live change does.
+     *
+     * <p>Returns the number of events fired, or -1, changing nothing, if the watches would take the session past its
+     * quota of watched paths.
+     */
+    public synchronized int restore(long sessionId, List<AuthId> ids, long lastZxid, TreeState state, List<Restored> watches) {
+        Set<String> had = pathsBySession.getOrDefault(sessionId, Set.of());
+        Set<String> fresh = new HashSet<>();
+        for (Restored w : watches) if (!had.contains(w.path())) fresh.add(w.path());
+        if (had.size() + fresh.size() > pathsPerSessionMax || watchedPaths + fresh.size() > pathsMax) return -1;
+        long zxid = state.lastZxid();
+        int fired = 0;
+        EventJournal journal = journal(sessionId);
+        for (Restored w : watches) {
+            Znode node = state.find(w.path());
+            TreeChange event = switch (w.kind()) {
+                case DATA -> node == null ? new TreeChange(TreeChange.EventType.NodeDeleted, w.path(), zxid, Acl.OPEN)
+                        : node.mzxid() > lastZxid ? new TreeChange(TreeChange.EventType.NodeDataChanged, w.path(), zxid, node.acl()) : null;
+                case EXISTS -> node != null ? new TreeChange(TreeChange.EventType.NodeCreated, w.path(), zxid, node.acl()) : null;
+                case CHILD -> node == null ? new TreeChange(TreeChange.EventType.NodeDeleted, w.path(), zxid, Acl.OPEN)
+                        : node.pzxid() > lastZxid ? new TreeChange(TreeChange.EventType.NodeChildrenChanged, w.path(), zxid, node.acl()) : null;
+                case PERSISTENT, PERSISTENT_RECURSIVE -> null;
+            };
+            if (event != null && AclCheck.permits(event.acl(), Acl.READ, ids)) {
+                journal.append(event);
+                fired++;
+                continue;
+            }
+            // Not fired, or withheld by the ACL (which leaves a one-shot watch set, as a live change does): set it.
+            WatchKind kind = switch (w.kind()) {
+                case DATA, EXISTS -> WatchKind.DATA;
+                case CHILD -> WatchKind.CHILD;
+                case PERSISTENT -> WatchKind.PERSISTENT;
+                case PERSISTENT_RECURSIVE -> WatchKind.PERSISTENT_RECURSIVE;
+            };
+            add(sessionId, w.path(), kind, ids);
+        }
+        if (fired > 0) journal.endBatch();
+        return fired;
+    }
+
     /**
      * The served tree jumped from {@code before} to {@code after} without the transactions between: a follower installed
      * its leader's snapshot. Each watch is told what it would have seen, judged as ZooKeeper's {@code setWatches}

@@ -34,6 +34,18 @@ class RestNodesTest {
         RestSupport.awaitReady();
     }
 
+    /** minZxid waits for a zxid this node has not applied yet, but never for one no write could have had. */
+    @Test
+    void aReadWaitsForAZxidTheClusterIssuedButRefusesOneNoWriteEverHad() {
+        String path = uniquePath("minzxid");
+        long zxid = zxidOf(json(Map.of("data", b64("x"))).post("/v1/nodes" + path));
+        Response seen = given().queryParam("minZxid", zxid).get("/v1/nodes" + path);
+        assertEquals(200, seen.statusCode(), seen::asString);
+        assertTrue(zxidOf(seen) >= zxid);
+        RestSupport.assertBadArguments(given().queryParam("minZxid", zxid + ReadGates.ZXID_AHEAD_MAX + 1).get("/v1/nodes" + path));
+        RestSupport.assertBadArguments(given().queryParam("minZxid", -1).get("/v1/nodes" + path));
+    }
+
     @Test
     void createReturns201WithPathAndFreshStatAtTheWriteZxid() {
         String path = uniquePath("fresh");

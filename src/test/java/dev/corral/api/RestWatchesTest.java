@@ -12,6 +12,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -78,6 +79,35 @@ class RestWatchesTest {
         assertFalse(r.jsonPath().getBoolean("exists"));
         long zxid = create(sentinel).getLong("stat.czxid");
         assertEquals(zxid, events.nextWatch("NodeCreated", sentinel).zxid(), "sentinel event");
+    }
+
+    /** A client that moved here from a node that died: its watches, judged against the last zxid it saw there. */
+    @Test
+    void restoredWatchesFireForWhatChangedSinceTheLastZxidSeenAndTheOthersStaySet() {
+        String changed = uniquePath("restore-changed");
+        String same = uniquePath("restore-same");
+        create(changed);
+        long seen = create(same).getLong("stat.czxid");
+        long change = set(changed, "after the client left");
+        Response r = as(session, Map.of("lastZxid", seen, "data", List.of(changed, same)))
+                .post("/v1/sessions/" + session + "/watches/restore");
+        assertEquals(200, r.statusCode(), r::asString);
+        assertEquals(1, r.jsonPath().getInt("fired"));
+        assertEquals(1, r.jsonPath().getInt("restored"));
+        try (SseClient events = SseClient.open(session)) {
+            assertEquals(r.jsonPath().getLong("zxid"), events.nextWatch("NodeDataChanged", changed).zxid(),
+                    "the change after the last zxid seen fires at once, with the zxid it was judged at");
+            assertTrue(r.jsonPath().getLong("zxid") >= change);
+            long later = set(same, "now");
+            assertEquals(later, events.nextWatch("NodeDataChanged", same).zxid(), "the restored watch that had not fired is set");
+            set(changed, "again");
+            assertNothingPending(events);
+        }
+        RestSupport.assertBadArguments(as(session, Map.of("lastZxid", -1)).post("/v1/sessions/" + session + "/watches/restore"));
+        // A zxid no write ever had would hold the request, and the node's note of it, for nothing.
+        RestSupport.assertBadArguments(as(session, Map.of("lastZxid", Long.MAX_VALUE / 2)).post("/v1/sessions/" + session + "/watches/restore"));
+        RestSupport.assertBadArguments(as(session, Map.of("lastZxid", 0, "data", List.of("no-slash")))
+                .post("/v1/sessions/" + session + "/watches/restore"));
     }
 
     @Test

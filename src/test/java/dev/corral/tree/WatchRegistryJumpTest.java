@@ -67,6 +67,40 @@ class WatchRegistryJumpTest {
     }
 
     @Test
+    void restoredWatchesFireAsZooKeepersSetWatchesAndTheRestAreSet() {
+        run(new Txn.CreateSession(A, 10_000, SessionSecret.NONE), create("/d"), create("/same"), create("/gone"), create("/p"));
+        long seen = tree.lastZxid();
+        run(new Txn.SetData("/d", new byte[] {1}, -1), create("/p/kid"), create("/new"), new Txn.Delete("/gone"));
+        List<String> got = listen(A);
+        int fired = registry.restore(A, List.of(), seen, tree, List.of(
+                new WatchRegistry.Restored("/d", WatchRegistry.RestoredKind.DATA),
+                new WatchRegistry.Restored("/same", WatchRegistry.RestoredKind.DATA),
+                new WatchRegistry.Restored("/gone", WatchRegistry.RestoredKind.DATA),
+                new WatchRegistry.Restored("/new", WatchRegistry.RestoredKind.EXISTS),
+                new WatchRegistry.Restored("/absent", WatchRegistry.RestoredKind.EXISTS),
+                new WatchRegistry.Restored("/p", WatchRegistry.RestoredKind.CHILD),
+                new WatchRegistry.Restored("/same", WatchRegistry.RestoredKind.CHILD),
+                new WatchRegistry.Restored("/r", WatchRegistry.RestoredKind.PERSISTENT_RECURSIVE)));
+        assertEquals(List.of("NodeDataChanged /d", "NodeDeleted /gone", "NodeCreated /new", "NodeChildrenChanged /p"), got);
+        assertEquals(4, fired);
+        assertFalse(registry.has(A, "/d", WatchKind.DATA), "a watch that fired is spent");
+        assertTrue(registry.has(A, "/same", WatchKind.DATA));
+        assertTrue(registry.has(A, "/same", WatchKind.CHILD));
+        assertTrue(registry.has(A, "/absent", WatchKind.DATA), "an exists watch on a missing znode is set");
+        assertTrue(registry.has(A, "/r", WatchKind.PERSISTENT_RECURSIVE));
+    }
+
+    @Test
+    void restoringPastTheQuotaChangesNothing() {
+        WatchRegistry small = new WatchRegistry(100, 0, 2, 100);
+        run(new Txn.CreateSession(A, 10_000, SessionSecret.NONE));
+        int fired = small.restore(A, List.of(), 0, tree, List.of(new WatchRegistry.Restored("/a", WatchRegistry.RestoredKind.EXISTS),
+                new WatchRegistry.Restored("/b", WatchRegistry.RestoredKind.EXISTS), new WatchRegistry.Restored("/c", WatchRegistry.RestoredKind.EXISTS)));
+        assertEquals(-1, fired);
+        assertEquals(0, small.count());
+    }
+
+    @Test
     void aJumpRevealsNothingAnAclHides() {
         run(new Txn.CreateSession(A, 10_000, SessionSecret.NONE), create("/open"));
         TreeState before = tree;
