@@ -1,16 +1,15 @@
 package dev.corral.api;
 
 import dev.corral.consensus.Role;
-import dev.corral.node.NodeStatus;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
-
 import dev.corral.node.Corral;
+import dev.corral.node.NodeStatus;
 import dev.corral.tree.ErrorCode;
 import dev.corral.tree.SessionEntry;
 import dev.corral.txn.SessionSecret;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Session ids as ZooKeeper prints them (16 lowercase hex digits), and who may act as a session.

@@ -192,11 +192,7 @@ public class SessionsResource extends ClientResource {
                 existing(sessionId);
                 var state = corral.state();
                 int fired = corral.watches().restore(sessionId, caller.ids(), lastZxid, state, watches);
-                if (fired < 0) {
-                    throw ApiException.badArguments("no more watches: a session may watch at most " + corral.watches().pathsPerSessionMax()
-                            + " paths (corral.limits.watched-paths-per-session) and this node holds at most " + corral.watches().pathsMax()
-                            + " (corral.limits.watched-paths)", null);
-                }
+                if (fired < 0) throw Watches.quotaReached(corral, null);
                 return Response.ok(new Dtos.WatchRestoreResult(watches.size() - fired, fired, state.lastZxid()))
                         .header(NodesResource.ZXID_HEADER, state.lastZxid()).build();
             }));

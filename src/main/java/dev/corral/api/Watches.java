@@ -13,10 +13,13 @@ final class Watches {
      * node holds as many watches as it may.
      */
     static void add(Corral corral, long sessionId, String path, WatchKind kind, Caller caller) {
-        if (!corral.watches().add(sessionId, path, kind, caller.ids())) {
-            throw ApiException.badArguments("no more watches: a session may watch at most " + corral.watches().pathsPerSessionMax()
-                    + " paths (corral.limits.watched-paths-per-session) and this node holds at most " + corral.watches().pathsMax()
-                    + " (corral.limits.watched-paths); remove some watches first", path);
-        }
+        if (!corral.watches().add(sessionId, path, kind, caller.ids())) throw quotaReached(corral, path);
+    }
+
+    /** The refusal when a session, or the node, has as many watched paths as it may. */
+    static ApiException quotaReached(Corral corral, String path) {
+        return ApiException.badArguments("no more watches: a session may watch at most " + corral.watches().pathsPerSessionMax()
+                + " paths (corral.limits.watched-paths-per-session) and this node holds at most " + corral.watches().pathsMax()
+                + " (corral.limits.watched-paths); remove some watches first", path);
     }
 }

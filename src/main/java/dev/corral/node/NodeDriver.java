@@ -988,22 +988,22 @@ public final class NodeDriver implements Corral, AutoCloseable {
         }
         if (++ticksNotLeading < settings.raft().electionTicks()) return;
         int id = settings.raft().id();
-        for (Pending p : inFlight) {
-            p.future().complete(p.write()
-                    ? new Outcome.Unknown("node " + id + " stopped leading before this write committed (it lost its quorum or a newer"
-                            + " leader exists); a later leader may still commit it")
-                    : new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, 0, "node " + id + " stopped leading before the barrier completed"));
-        }
-        inFlight.clear();
+        answerInFlight("node " + id + " stopped leading before this write committed (it lost its quorum or a newer leader exists);"
+                + " a later leader may still commit it", "node " + id + " stopped leading before the barrier completed");
         ticksNotLeading = 0;
     }
 
     private void failInFlight(String why) {
         int id = settings.raft().id();
+        answerInFlight("node " + id + " lost its storage (" + why + ") before this write was known to be durable",
+                "node " + id + " lost its storage (" + why + ")");
+    }
+
+    /** Answers every request handed to the replica: a write's outcome is unknown, anything else was not done. */
+    private void answerInFlight(String writeUnknown, String otherUnavailable) {
         for (Pending p : inFlight) {
-            p.future().complete(p.write()
-                    ? new Outcome.Unknown("node " + id + " lost its storage (" + why + ") before this write was known to be durable")
-                    : new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, 0, "node " + id + " lost its storage (" + why + ")"));
+            p.future().complete(p.write() ? new Outcome.Unknown(writeUnknown)
+                    : new Outcome.Unavailable(ErrorCode.CONNECTION_LOSS, 0, otherUnavailable));
         }
         inFlight.clear();
     }
