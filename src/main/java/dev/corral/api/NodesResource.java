@@ -111,7 +111,7 @@ public class NodesResource extends ClientResource {
             @Parameter(description = "With children=true: only names after this one (sorted order)") @QueryParam("after") String after,
             @Parameter(description = "sequential (default): this node's tree, which may lag the leader but never goes back and"
                     + " never misses this client's own writes through this node (ZooKeeper's guarantee); linearizable: first"
-                    + " waits until this node has applied a point the leader committed after the request arrived, so the"
+                    + " waits until this node has applied the leader's commit point, confirmed by a quorum after the request arrived, so the"
                     + " answer reflects every write acknowledged anywhere before it") @QueryParam("consistency") String consistency,
             @Parameter(description = "Answer only once this node has applied this zxid (a zxid the client has seen, from any"
                     + " node); 503 OPERATION_TIMEOUT if it does not get there within the request timeout") @QueryParam("minZxid") Long minZxid) {

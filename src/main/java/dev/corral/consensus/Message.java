@@ -39,4 +39,13 @@ public sealed interface Message {
      * follower's core.
      */
     record InstallSnapshot(int from, int to, long term, long index, long snapshotTerm) implements Message {}
+
+    /**
+     * Asks a voter to confirm that the sender still leads ({@code seq} numbers the leader's read rounds): the
+     * leader of a read-index read sends it after the read arrived and serves the read once a quorum answered.
+     */
+    record ReadIndex(int from, int to, long term, long seq) implements Message {}
+
+    /** A voter's answer to {@link ReadIndex}: in {@code term} it follows the sender; {@code seq} is echoed. */
+    record ReadIndexResponse(int from, int to, long term, long seq) implements Message {}
 }

@@ -62,6 +62,19 @@ public final class RaftCore {
     /** The last index the driver reported durable ({@link #persisted}); every write before it is durable too. */
     private long lastPersisted;
 
+    /** A read-index read waiting for a quorum to confirm this leadership: see {@link #readIndex(long)}. */
+    private record PendingRead(long context, long index, long seq) {}
+
+    /** While leading: reads waiting for confirmation, in {@code seq} order. */
+    private final java.util.ArrayDeque<PendingRead> pendingReads = new java.util.ArrayDeque<>();
+    /** Reads confirmed (or failed) and not yet handed out by {@link #ready()}. */
+    private final List<Ready.ReadState> readStates = new ArrayList<>();
+    /** The last read round numbered, and the last one sent to the voters; rounds restart with each leadership. */
+    private long readSeq;
+    private long readSeqSent;
+    /** While leading: per voter, the highest read round it confirmed in this term. */
+    private final Map<Integer, Long> readAcked = new HashMap<>();
+
 
     /**
      * Restores a member from its durable state.
@@ -258,6 +271,56 @@ public final class RaftCore {
         return new ProposeResult.Accepted(e.index(), e.term());
     }
 
+    /**
+     * A linearizable read without a log write (Raft §6.4, "read-index"). The read's index is the commit index now;
+     * once a quorum of voters has answered a {@link Message.ReadIndex} round sent after this call, in this term, the
+     * read comes out of {@link #ready()} as a {@link Ready.ReadState}, and a tree that has applied its index may be read.
+     *
+     * <p>Why that is linearizable: every write acknowledged before the call is at or below the commit index (this
+     * leader has committed an entry of its own term, so its commit index covers everything any earlier leader
+     * committed: Leader Completeness). A quorum answering in this term after the call means no later term had a
+     * leader then (a leader of a later term needs a quorum in that term, and two quorums share a voter, which would
+     * have answered in the later term instead), so no write this leader does not know of was acknowledged before.
+     *
+     * <p>Returns false, and does nothing, if this member cannot serve reads this way now: it does not lead, or has
+     * not yet committed an entry of its term (the caller may fall back to committing an entry of its own).
+     */
+    public boolean readIndex(long context) {
+        if (role != Role.LEADER || log.term(log.committed) != term) return false;
+        if (isSingleVoter()) {
+            readStates.add(new Ready.ReadState(context, log.committed));
+        } else {
+            pendingReads.add(new PendingRead(context, log.committed, ++readSeq));
+        }
+        return true;
+    }
+
+    private void handleReadIndexResponse(Message.ReadIndexResponse r) {
+        if (!config.voters().contains(r.from())) return;
+        Progress p = progress.get(r.from());
+        if (p != null) p.recentActive = true;
+        readAcked.merge(r.from(), r.seq(), Math::max);
+        while (!pendingReads.isEmpty()) {
+            PendingRead head = pendingReads.peekFirst();
+            int confirmed = 1;
+            for (int voter : config.voters()) {
+                if (voter != config.id() && readAcked.getOrDefault(voter, 0L) >= head.seq()) confirmed++;
+            }
+            if (confirmed < quorum()) break;
+            pendingReads.removeFirst();
+            readStates.add(new Ready.ReadState(head.context(), head.index()));
+        }
+    }
+
+    /** Leadership ended: reads not yet confirmed fail (their caller may retry with the next leader). */
+    private void failPendingReads() {
+        for (PendingRead r : pendingReads) readStates.add(new Ready.ReadState(r.context(), -1));
+        pendingReads.clear();
+        readAcked.clear();
+        readSeq = 0;
+        readSeqSent = 0;
+    }
+
     /** The driver reports that entries up to ({@code index}, {@code term}) are durable locally. */
     public void persisted(long index, long term) {
         log.markStable(index, term);
@@ -280,12 +343,13 @@ public final class RaftCore {
             } else if (m instanceof Message.PreVoteResponse r && r.granted()) {
                 // A granted pre-vote carries the future term; we adopt it only when we campaign for real.
             } else {
-                int lead = (m instanceof Message.Append || m instanceof Message.InstallSnapshot) ? m.from() : NONE;
+                int lead = (m instanceof Message.Append || m instanceof Message.InstallSnapshot || m instanceof Message.ReadIndex)
+                        ? m.from() : NONE;
                 becomeFollower(m.term(), lead);
             }
         } else if (m.term() < term) {
             // A stale leader learns of the newer term from our reply and steps down.
-            if (m instanceof Message.Append || m instanceof Message.InstallSnapshot) {
+            if (m instanceof Message.Append || m instanceof Message.InstallSnapshot || m instanceof Message.ReadIndex) {
                 send(new Message.AppendResponse(config.id(), m.from(), term, false, log.lastIndex()));
             } else if (m instanceof Message.PreVote pv) {
                 send(new Message.PreVoteResponse(config.id(), pv.from(), term, false));
@@ -318,6 +382,17 @@ public final class RaftCore {
                 if (role == Role.LEADER) handleAppendResponse(r);
             }
             case Message.InstallSnapshot s -> handleInstallSnapshot(s);
+            case Message.ReadIndex ri -> {
+                // Only the leader of this term sends these; a candidate of the term learns it lost.
+                if (role == Role.LEADER) return;
+                if (role != Role.FOLLOWER) becomeFollower(term, ri.from());
+                leaderId = ri.from();
+                electionElapsed = 0;
+                send(new Message.ReadIndexResponse(config.id(), ri.from(), term, ri.seq()));
+            }
+            case Message.ReadIndexResponse r -> {
+                if (role == Role.LEADER) handleReadIndexResponse(r);
+            }
         }
     }
 
@@ -370,6 +445,7 @@ public final class RaftCore {
             term = newTerm;
             votedFor = NONE;
         }
+        if (role == Role.LEADER) failPendingReads();
         role = Role.FOLLOWER;
         leaderId = lead;
         electionElapsed = 0;
@@ -562,7 +638,7 @@ public final class RaftCore {
     // ---- output ----
 
     public boolean hasReady() {
-        return !outbox.isEmpty() || log.handedOff < log.lastIndex() || voteChanged()
+        return !outbox.isEmpty() || log.handedOff < log.lastIndex() || voteChanged() || readSeq > readSeqSent || !readStates.isEmpty()
                 || !softState().equals(lastReadySoftState)
                 || Math.min(log.committed, log.stable) > handedOutForApply;
     }
@@ -585,9 +661,16 @@ public final class RaftCore {
         lastReadySoftState = ss;
         List<Entry> committed = log.takeApplicable(handedOutForApply, MAX_APPLY_ENTRIES, MAX_APPLY_BYTES);
         if (!committed.isEmpty()) handedOutForApply = committed.getLast().index();
+        if (readSeq > readSeqSent) {
+            // One round for every read that arrived since the last: reads batch by themselves under load.
+            readSeqSent = readSeq;
+            for (int peer : voterPeers()) send(new Message.ReadIndex(config.id(), peer, term, readSeq));
+        }
         List<Message> messages = List.copyOf(outbox);
         outbox.clear();
-        return new Ready(toPersist, entries, messages, committed, softChanged);
+        List<Ready.ReadState> reads = List.copyOf(readStates);
+        readStates.clear();
+        return new Ready(toPersist, entries, messages, committed, softChanged, reads);
     }
 
     /**

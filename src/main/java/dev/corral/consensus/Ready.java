@@ -14,6 +14,8 @@ import java.util.List;
  *       state it promises), and report the write with {@link RaftCore#persisted(long, long)};</li>
  *   <li>apply {@code committed} in order: these entries are committed and already durable locally, so they
  *       may be applied before step 1 completes;</li>
+ *   <li>serve {@code reads}: each confirmed read-index read may be answered once this member has applied its
+ *       index (an index below zero: the read failed, this member stopped leading);</li>
  *   <li>call {@link RaftCore#advance(Ready)}.</li>
  * </ol>
  * Readys may be pipelined: the driver may take the next Ready before the previous write is durable, as long
@@ -23,7 +25,17 @@ import java.util.List;
  * handed out before.
  */
 public record Ready(HardState hardState, List<Entry> entries, List<Message> messages, List<Entry> committed,
-        SoftState softState) {
+        SoftState softState, List<ReadState> reads) {
+
+    /**
+     * A read-index read the leader confirmed ({@link RaftCore#readIndex(long)}): a read of a tree that has applied
+     * {@code index} is linearizable. {@code index} is negative if the read failed (leadership ended first).
+     */
+    public record ReadState(long context, long index) {
+        public boolean failed() {
+            return index < 0;
+        }
+    }
 
     public boolean mustPersist() {
         return hardState != null || !entries.isEmpty();

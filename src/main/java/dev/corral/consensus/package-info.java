@@ -45,6 +45,15 @@
  *       The production driver asks the other voters for their terms when it starts on empty storage (or is told
  *       by {@code corral.storage-lost}) and decides with {@code dev.corral.node.LostStorage}.
  *       A single voter has no one to catch up from and is not held back.</li>
+ *   <li><b>Linearizable reads</b> ({@code RaftCore.readIndex}) — a read served after the leader's read index is
+ *       applied sees every write acknowledged before the read arrived. The read index is the commit index when the
+ *       read arrives, taken only once the leader has committed an entry of its own term (before that its commit index
+ *       may lag what earlier leaders committed); by invariant 3 it covers every write any leader acknowledged. The read
+ *       is released only when a quorum of voters has answered, in the leader's term, a round numbered after the read
+ *       arrived: a voter that answers in term T has not helped elect a leader of a later term by then, and any later
+ *       leader needs a quorum, which would share a voter with this one; so no write this leader does not know of can
+ *       have been acknowledged before the read. An answer to an earlier round proves nothing about a later read, and
+ *       reads still waiting when leadership ends fail. No clock is involved.</li>
  * </ol>
  * <b>Observers</b> ({@code RaftConfig.observers}) receive appends and snapshots like followers but are outside every
  * quorum: votes and pre-votes are asked only of voters and an observer grants none, {@code maybeCommit} counts only
@@ -62,7 +71,8 @@
  * member with peers keeps them until it can read them back from its log store (issue #7).
  *
  * <p>The deterministic simulation ({@code dev.corral.sim.Invariants} in the tests) checks invariants 1, 3 and 4
- * after every step, and 5 as its consequence: every committed entry is durable on a quorum of disks. It also checks
+ * after every step, 7 for every linearizable read a client is answered (its index is at least every zxid a client
+ * had been told of when it was sent), and 5 as its consequence: every committed entry is durable on a quorum of disks. It also checks
  * what each message promises as the driver sends it (a granted vote's term and vote, an acknowledged entry, are on
  * the sender's disk), that no node applies beyond its commit index, and the heart of invariant 3 directly: no node
  * whose durable log lacks a committed entry could collect a quorum of votes from the durable logs. It wipes disks

@@ -21,8 +21,9 @@ public interface Corral {
     CompletableFuture<Outcome> sync();
 
     /**
-     * A read barrier: {@code linearizable} false is {@link #sync()}; true completes once this node has applied an
-     * index the leader committed after the call began, so that a read of {@link #state()} then is linearizable.
+     * A read barrier: {@code linearizable} false is {@link #sync()}; true completes once this node has applied the
+     * leader's commit point as confirmed by a quorum after the call began, so that a read of {@link #state()} then is
+     * linearizable.
      */
     CompletableFuture<Outcome> barrier(boolean linearizable);
 

@@ -336,10 +336,10 @@ public final class NodeDriver implements Corral, AutoCloseable {
     }
 
     /**
-     * A read barrier. {@code linearizable} false is {@link #sync()}. True: completes once this node has applied an
-     * index the leader committed <em>after</em> this call began — the leader commits a no-op entry of its term, which
-     * proves it still leads, and every write acknowledged before the call is at or below it. A read of this node's
-     * tree after that is linearizable.
+     * A read barrier. {@code linearizable} false is {@link #sync()}. True: completes once this node has applied the
+     * leader's read index — its commit index when the call reached it, confirmed by a quorum that still followed it
+     * <em>after</em> that (see {@code Replica.readBarrier}); every write acknowledged before the call is at or below it.
+     * A read of this node's tree after that is linearizable.
      */
     @Override
     public CompletableFuture<Outcome> barrier(boolean linearizable) {

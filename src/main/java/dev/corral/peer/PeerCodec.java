@@ -57,6 +57,8 @@ public final class PeerCodec {
             }
             case Message.AppendResponse r -> head(out, 6, m).bool(r.success()).i64(r.index());
             case Message.InstallSnapshot s -> head(out, 7, m).i64(s.index()).i64(s.snapshotTerm());
+            case Message.ReadIndex r -> head(out, 8, m).i64(r.seq());
+            case Message.ReadIndexResponse r -> head(out, 9, m).i64(r.seq());
         }
     }
 
@@ -94,6 +96,8 @@ public final class PeerCodec {
             }
             case 6 -> new Message.AppendResponse(from, to, term, in.bool(), in.i64());
             case 7 -> new Message.InstallSnapshot(from, to, term, in.i64(), in.i64());
+            case 8 -> new Message.ReadIndex(from, to, term, in.i64());
+            case 9 -> new Message.ReadIndexResponse(from, to, term, in.i64());
             default -> throw new Bytes.MalformedPeerBody("unknown message kind " + kind);
         };
     }

@@ -122,6 +122,9 @@ public final class Replica<T> {
     /** Index of the newest digest check this node proposed or applied: a leader proposes the next one after it. */
     private long lastDigestCheckIndex;
     private final List<DigestMismatch> digestMismatches = new ArrayList<>(0);
+    /** Read-index reads the core has not confirmed yet, by context; counted in {@link #waiters}. */
+    private final Map<Long, T> reads = new HashMap<>();
+    private long lastReadContext;
 
     public Replica(RaftConfig config, java.util.random.RandomGenerator random, Prep prep, Apply apply, Settings settings,
             TreeState snapshotState, long snapshotTerm, HardState hardState, List<Entry> storedEntries) {
@@ -252,13 +255,38 @@ public final class Replica<T> {
     }
 
     /**
-     * A linearizable read barrier: proposes a no-op transaction and completes {@code token} with its index once it is
-     * applied. Its commit proves that this node led at a moment after the call (a deposed leader's entry never
-     * commits in its term), and every write acknowledged before the call sits at a lower index (Leader
-     * Completeness), so a read of any tree that has applied that index sees all of them.
+     * A linearizable read barrier: completes {@code token} with an index such that a read of any tree that has applied
+     * it sees every write acknowledged before the call. Normally a read-index read ({@link RaftCore#readIndex}: one
+     * round of messages, no log write; reads arriving together share the round). Until this leader has committed an
+     * entry of its term, a no-op transaction instead: its commit proves that this node led at a moment after the call
+     * (a deposed leader's entry never commits in its term), and every write acknowledged before the call sits at a
+     * lower index (Leader Completeness).
      */
     public void readBarrier(T token) {
-        if (mayTake(token)) propose(new TxnRecord(nowMs, new Txn.Noop()), token);
+        if (!mayTake(token)) return;
+        long context = ++lastReadContext;
+        if (core.readIndex(context)) {
+            reads.put(context, token);
+            waiters++;
+        } else {
+            propose(new TxnRecord(nowMs, new Txn.Noop()), token);
+        }
+    }
+
+    /** The core confirmed (or failed) read-index reads: each waits until its index is applied here. */
+    private void serveReads(List<Ready.ReadState> states) {
+        for (Ready.ReadState rs : states) {
+            T token = reads.remove(rs.context());
+            if (token == null) continue;
+            waiters--;
+            if (rs.failed()) {
+                completions.add(new Completion<>(token, notLeader()));
+            } else if (committed.lastZxid() >= rs.index()) {
+                completions.add(new Completion<>(token, new Outcome.Done(new OpResult.Nothing(), rs.index())));
+            } else {
+                addWaiter(rs.index(), new Waiter<>(core.termAt(rs.index()), token, null, true));
+            }
+        }
     }
 
     /** True if this node leads and has room for one more waiting request; otherwise answers {@code token} why not. */
@@ -354,6 +382,7 @@ public final class Replica<T> {
             ready = core.ready();
             changes = new ArrayList<>();
             for (Entry e : ready.committed()) applyEntry(e, changes, closed);
+            serveReads(ready.reads());
             core.advance(ready);
             followCoreRole();
         }

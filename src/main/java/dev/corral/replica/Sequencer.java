@@ -125,9 +125,18 @@ public final class Sequencer<T> {
         for (Replica.Completion<T> c : out.completions()) io.completed(c);
     }
 
+    /**
+     * Sends {@code m} now, or holds it until every write queued so far is durable. A leader's appends, snapshot offers
+     * and read-index rounds go at once: they promise nothing about the sender's unsynced writes (a leader counts
+     * its own log towards a commit only once durable, and its term and vote were durable before it could lead).
+     */
     private void hold(Message m) {
-        if (lastQueued <= lastDurable || m instanceof Message.Append || m instanceof Message.InstallSnapshot) io.send(m);
-        else held.addLast(new Held(lastQueued, m));
+        if (lastQueued <= lastDurable || m instanceof Message.Append || m instanceof Message.InstallSnapshot
+                || m instanceof Message.ReadIndex) {
+            io.send(m);
+            return;
+        }
+        held.addLast(new Held(lastQueued, m));
     }
 
     /** Every write up to {@code writeId} is durable: the replica hears of its entries, held messages go out. */

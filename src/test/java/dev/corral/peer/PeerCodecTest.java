@@ -36,7 +36,8 @@ class PeerCodecTest {
                 new Message.Append(1, 2, 7, 10, 6, List.of(new Entry(11, 7, new byte[] {1, 2, 3}), new Entry(12, 7, new byte[0])), 9),
                 new Message.Append(1, 2, 7, 12, 7, List.of(), 12),
                 new Message.AppendResponse(2, 1, 7, true, 12),
-                new Message.InstallSnapshot(1, 3, 7, 100, 6));
+                new Message.InstallSnapshot(1, 3, 7, 100, 6),
+                new Message.ReadIndex(1, 2, 7, 41), new Message.ReadIndexResponse(2, 1, 7, 41));
         List<Message> back = PeerCodec.decodeMessages(PeerCodec.encodeMessages(messages));
         assertEquals(messages.size(), back.size());
         for (int i = 0; i < messages.size(); i++) {

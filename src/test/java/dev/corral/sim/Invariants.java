@@ -325,6 +325,10 @@ final class Invariants {
         if (z > reference.lastIndex()) {
             throw new AssertionError("request " + r.id() + " acknowledged at zxid " + z + " which no node has applied");
         }
+        if (r.linearizable() && z < r.mustSee()) {
+            throw new AssertionError("linearizable read " + r.id() + " answered at zxid " + z + " on node " + r.node()
+                    + ", but a client had been told of zxid " + r.mustSee() + " before it was sent: a stale read");
+        }
         if (r.sync()) return;
         var txn = ReferenceLog.record(reference.entry(z)).txn();
         String mismatch = AckCheck.mismatch(r.op(), d.result(), txn, z);

@@ -30,7 +30,7 @@ class PlantedBugPatchesTest {
         try (Stream<Path> s = Files.list(BUGS)) {
             patches = s.filter(p -> p.toString().endsWith(".patch")).sorted().toList();
         }
-        assertEquals(6, patches.size(), "planted bugs: " + patches);
+        assertEquals(7, patches.size(), "planted bugs: " + patches);
         for (Path p : patches) {
             String first = Files.readAllLines(p, StandardCharsets.UTF_8).getFirst();
             assertTrue(first.startsWith("Bug "), p + " must start with a line that describes the bug, not with: " + first);

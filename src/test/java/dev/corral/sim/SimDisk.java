@@ -131,8 +131,14 @@ final class SimDisk {
             what = "kept " + keep + " of " + n + " unsynced writes";
             if (kind == CrashKind.TEAR && !pending.isEmpty() && pending.getFirst() instanceof Pending.Write w && !w.entries().isEmpty()) {
                 int intact = rng.nextInt(w.entries().size());
-                if (w.hardState() != null) log.write(w.hardState(), List.of());
                 Entry first = w.entries().getFirst();
+                if (w.hardState() != null) {
+                    // The hard state survives, but its commit index cannot cover the torn record: a store that can tear
+                    // writes the commit point after the entries it covers (a store that commits atomically never tears).
+                    HardState hs = w.hardState();
+                    long lastIntact = first.index() - 1 + intact;
+                    log.write(new HardState(hs.term(), hs.votedFor(), Math.min(hs.commit(), Math.max(lastIntact, log.hardState().commit()))), List.of());
+                }
                 log.truncateSuffix(first.index());
                 if (intact > 0) log.write(null, w.entries().subList(0, intact));
                 Entry torn = w.entries().get(intact);

@@ -366,4 +366,50 @@ class SimHardCasesTest {
         c.wipe(3, highest + 1, tellIt);
         return c;
     }
+
+    /**
+     * A deposed leader must not answer a linearizable read from its stale state. Node 1 leads term 1 and is cut off;
+     * nodes 2 and 3 elect node 2, which commits and acknowledges a write. Before node 1 notices (check-quorum takes an
+     * election timeout), a client asks it for a linearizable read: its read-index round reaches no one who would confirm
+     * it, so the read stays unanswered; once the partition heals, node 1 hears of term 2 and the read fails, to be
+     * retried at the new leader. Fails under {@code 07-read-index-without-quorum}: node 1 answers at once, at an index
+     * before the acknowledged write.
+     */
+    @Test
+    void aDeposedLeaderDoesNotServeALinearizableReadFromItsStaleState() {
+        ScriptedCluster c = new ScriptedCluster(3);
+        elect(c, 1, m -> true);
+        c.exchange(m -> true);
+        c.tick(1);
+        c.exchange(m -> true);
+        long before = c.node(1).commitIndex();
+        assertEquals(before, c.node(1).committed().lastZxid());
+        // Node 1 is cut off. Node 2 wins term 2 with node 3 and commits a write.
+        c.drop(m -> true);
+        c.tickQuietly(3, 10);
+        elect(c, 2, among(2, 3));
+        c.node(2).submit(create("/acked"), Caller.ANONYMOUS, c.now(), "write");
+        c.process(2);
+        c.exchange(among(2, 3));
+        assertTrue(c.outcomes.get("write") instanceof dev.corral.replica.Outcome.Done, "the write was acknowledged: " + c.outcomes.get("write"));
+        long acked = ((dev.corral.replica.Outcome.Done) c.outcomes.get("write")).zxid();
+        assertTrue(acked > before);
+        // Node 1 still believes it leads term 1 and is asked for a linearizable read.
+        assertEquals(Role.LEADER, c.node(1).softState().role());
+        c.node(1).readBarrier("read");
+        c.process(1);
+        if (c.outcomes.get("read") instanceof dev.corral.replica.Outcome.Done d) {
+            assertTrue(d.zxid() >= acked, "stale linearizable read: answered at zxid " + d.zxid() + " after zxid " + acked + " was acknowledged");
+        }
+        assertNull(c.outcomes.get("read"), "node 1 cannot confirm its leadership while cut off: " + c.outcomes.get("read"));
+        // The partition heals: node 1's round reaches the others, who answer in term 2; node 1 steps down and the read fails.
+        c.exchange(m -> true);
+        assertNotEquals(Role.LEADER, c.node(1).softState().role());
+        assertTrue(c.outcomes.get("read") instanceof dev.corral.replica.Outcome.Unavailable, "got " + c.outcomes.get("read"));
+        // At the new leader the read sees the write.
+        c.node(2).readBarrier("read2");
+        c.process(2);
+        c.exchange(m -> true);
+        assertTrue(c.outcomes.get("read2") instanceof dev.corral.replica.Outcome.Done d2 && d2.zxid() >= acked, "got " + c.outcomes.get("read2"));
+    }
 }

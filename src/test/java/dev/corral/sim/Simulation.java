@@ -70,6 +70,8 @@ final class Simulation implements SimNode.Env {
     private long wipes;
     /** Decides wipes, apart from the main generator, so that the runs every other choice describes stay as they were. */
     private final SplittableRandom wipeRng;
+    /** Decides linearizable reads apart from the main stream, so that adding them left the writes' schedule alone. */
+    private final SplittableRandom readRng;
     private final SimNode.DiskFault diskFault;
     /** One crash in this many wipes the node's disk as well (when no other node is still catching up after one). */
     static final int WIPE_ONE_CRASH_IN = 25;
@@ -96,6 +98,7 @@ final class Simulation implements SimNode.Env {
         this.seed = seed;
         this.diskFault = diskFault;
         this.wipeRng = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        this.readRng = new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
         this.rng = new SplittableRandom(seed);
         this.options = SimOptions.draw(scenario, rng);
         int n = options.nodes();
@@ -355,6 +358,12 @@ final class Simulation implements SimNode.Env {
                 Op op = retry != null ? retry.op() : workload.nextOp(c);
                 Caller caller = retry != null ? retry.caller() : op == null ? Caller.ANONYMOUS : workload.callerFor(c, op);
                 submit(target, c, op, caller);
+            }
+            if (readRng.nextInt(3) == 0) {
+                Workload.Request r = workload.newLinearizableRead(c, target.nowMs(), target.id, now);
+                trace.fact(601, r.id(), target.id, r.mustSee());
+                target.replica.readBarrier(r);
+                input(target);
             }
         } else {
             c.leaderGuess = 1 + rng.nextInt(options.nodes());

@@ -45,6 +45,8 @@ final class Trace {
             case Message.PreVote v -> fingerprint.add(v.lastIndex()).add(v.lastTerm());
             case Message.VoteResponse v -> fingerprint.add(v.granted());
             case Message.PreVoteResponse v -> fingerprint.add(v.granted());
+            case Message.ReadIndex r -> fingerprint.add(r.seq());
+            case Message.ReadIndexResponse r -> fingerprint.add(r.seq());
         }
     }
 

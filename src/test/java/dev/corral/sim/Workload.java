@@ -22,10 +22,11 @@ final class Workload {
      * One request; it is also the completion token handed to the replica. {@code submitMs} is the node's clock
      * when it was submitted, {@code simMs} the simulated time. {@code barrierIndex} and {@code barrierTerm} are the
      * node's last log entry then: a refusal (or a sync) completes once that entry is applied, and must agree with
-     * the committed state there.
+     * the committed state there. {@code linearizable}: a linearizable read barrier (a sync too), which must complete
+     * at an index of at least {@code mustSee}, the highest index any client had been told of when it was sent.
      */
     record Request(long id, int client, Op op, Caller caller, long submitMs, int node, long barrierIndex, long barrierTerm,
-            boolean sync, long simMs) {}
+            boolean sync, long simMs, boolean linearizable, long mustSee) {}
 
     /** A request to send again: its answer was "try again", or it never came. */
     record Retry(Op op, Caller caller) {}
@@ -67,6 +68,8 @@ final class Workload {
     long unavailable;
     long lost;
     long unknown;
+    /** The highest zxid a client was told a write (or a linearizable read) happened at. */
+    private long highestToldZxid;
 
     Workload(RandomGenerator rng, SimOptions options) {
         this.rng = rng;
@@ -79,7 +82,15 @@ final class Workload {
 
     Request newRequest(Client c, Op op, Caller caller, long submitMs, int node, long barrierIndex, long barrierTerm, boolean sync,
             long simMs) {
-        Request r = new Request(nextId++, c.id, op, caller, submitMs, node, barrierIndex, barrierTerm, sync, simMs);
+        Request r = new Request(nextId++, c.id, op, caller, submitMs, node, barrierIndex, barrierTerm, sync, simMs, false, 0);
+        outstanding.put(r.id(), r);
+        submitted++;
+        return r;
+    }
+
+    /** A linearizable read barrier: it must see every index a client had been told of before now. */
+    Request newLinearizableRead(Client c, long submitMs, int node, long simMs) {
+        Request r = new Request(nextId++, c.id, null, Caller.ANONYMOUS, submitMs, node, 0, 0, true, simMs, true, highestToldZxid);
         outstanding.put(r.id(), r);
         submitted++;
         return r;
@@ -93,6 +104,7 @@ final class Workload {
             case Outcome.Done d -> {
                 done++;
                 acks.add(new Ack(r, d));
+                if (!r.sync() || r.linearizable()) highestToldZxid = Math.max(highestToldZxid, d.zxid());
                 if (d.result() instanceof OpResult.SessionOpened so) {
                     c.sessions.add(so.sessionId());
                     if (rng.nextInt(4) != 0) c.heartbeating.add(so.sessionId());
