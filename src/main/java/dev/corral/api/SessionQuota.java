@@ -30,7 +30,7 @@ public class SessionQuota {
     private final Map<String, Integer> pending = new HashMap<>();
 
     /** Takes a slot for an open from {@code address}, or refuses with 503 THROTTLED_OP naming the limit. */
-    synchronized void reserve(String address) {
+    public synchronized void reserve(String address) {
         int max = config.limits().sessionsPerAddress();
         Set<Long> ids = opened.get(address);
         if (ids != null) {
@@ -47,7 +47,7 @@ public class SessionQuota {
     }
 
     /** Ends a reservation: {@code sessionId} is the session opened, or 0 if the open failed. */
-    synchronized void release(String address, long sessionId) {
+    public synchronized void release(String address, long sessionId) {
         pending.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
         if (sessionId != 0) opened.computeIfAbsent(address, a -> new HashSet<>()).add(sessionId);
     }

@@ -75,6 +75,31 @@ public interface CorralConfig {
 
     Digest digest();
 
+    Zk zk();
+
+    /** The ZooKeeper client protocol on {@code corral.client-port}. */
+    interface Zk {
+        /** Listen on the client port at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The four-letter words answered on the client port (ZooKeeper's {@code 4lw.commands.whitelist}); {@code *} means
+         * all of them. Others get ZooKeeper's "not in the whitelist" line.
+         */
+        @WithDefault("ruok,srvr,stat,mntr,isro")
+        List<String> fourLetterWords();
+
+        /** How long a new connection may take to send its handshake before it is closed. */
+        @WithDefault("10s")
+        Duration handshakeTimeout();
+
+        /** Requests one connection may have read and not yet answered; beyond it the connection stops reading for a while. */
+        @WithDefault("1000")
+        @Min(1)
+        int requestsInFlightMax();
+    }
+
     /**
      * Replica digests: the leader proposes, every so many log entries, a check carrying the digest of its tree; every
      * node compares it with its own and, on a mismatch, logs both values, counts it

@@ -211,8 +211,14 @@ final class CorralSide implements Side {
 
     @Override
     public Outcome peek(String path) {
-        Znode node = tree.get().find(path);
-        if (node == null) return Outcome.exists(null);
+        Outcome node = node(tree.get(), path);
+        return node == null ? Outcome.exists(null) : node;
+    }
+
+    /** The znode in {@code state}: its data, ACL and Stat; null if there is none. */
+    static Outcome node(dev.corral.tree.TreeState state, String path) {
+        Znode node = state.find(path);
+        if (node == null) return null;
         List<String> acl = node.acl().stream().map(a -> a.scheme() + ":" + a.id() + ":" + a.perms()).toList();
         return new Outcome(Outcome.OK, null, true, b64(node.data()), null, acl, node.stat(), null);
     }

@@ -31,7 +31,7 @@ final class Sequence {
     private final long seed;
     private final String root;
     private final ZooKeeperSide zookeeper;
-    private final CorralSide corral;
+    private final Side corral;
     private final Generator generator;
     private final Normalizer zkView;
     private final Normalizer corralView;
@@ -42,7 +42,7 @@ final class Sequence {
     private final ConcurrentMap<String, Long> coverage;
     private int stepsRun;
 
-    Sequence(long seed, String root, ZooKeeperSide zookeeper, CorralSide corral, ConcurrentMap<String, Long> coverage) {
+    Sequence(long seed, String root, ZooKeeperSide zookeeper, Side corral, ConcurrentMap<String, Long> coverage) {
         this.coverage = coverage;
         this.seed = seed;
         this.root = root;

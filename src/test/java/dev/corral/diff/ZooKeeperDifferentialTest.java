@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.corral.node.Corral;
+import dev.corral.zk.server.ZkServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
@@ -57,9 +58,39 @@ class ZooKeeperDifferentialTest {
     @Inject
     Corral corral;
 
+    @Inject
+    ZkServer zkServer;
+
     @Test
     void corralAnswersEverySequenceAsZooKeeperDoes() throws Exception {
         String corralUrl = "http://127.0.0.1:" + RestAssured.port;
+        compare("REST", corralUrl, () -> new CorralSide(corralUrl, corral::state));
+    }
+
+    /**
+     * The same sequences through ZooKeeper's official client on both sides: the real server, and Corral's ZooKeeper
+     * client port (issue #8). Everything the client sees (error codes, Stats, multi results, ACLs) must agree.
+     */
+    @Test
+    void corralAnswersOverTheZooKeeperProtocolAsZooKeeperDoes() throws Exception {
+        String corralUrl = "http://127.0.0.1:" + RestAssured.port;
+        String connect = "127.0.0.1:" + zkServer.port();
+        ZooKeeperSide.Tree tree = new ZooKeeperSide.Tree() {
+            @Override
+            public dev.corral.tree.Stat stat(String path) {
+                var node = corral.state().find(path);
+                return node == null ? null : node.stat();
+            }
+
+            @Override
+            public Outcome node(String path) {
+                return CorralSide.node(corral.state(), path);
+            }
+        };
+        compare("wire", corralUrl, () -> new ZooKeeperSide("Corral (ZooKeeper protocol)", connect, tree));
+    }
+
+    private void compare(String how, String corralUrl, java.util.function.Supplier<Side> corralSide) throws Exception {
         awaitReady(corralUrl);
         Seeds chosen = seeds();
         List<Long> seeds = chosen.all();
@@ -73,7 +104,7 @@ class ZooKeeperDifferentialTest {
             createOnCorral(corralUrl, runRoot);
             failures = runAll(seeds, (seed, cleanup) -> {
                 ZooKeeperSide zk = new ZooKeeperSide(server);
-                CorralSide co = new CorralSide(corralUrl, corral::state);
+                Side co = corralSide.get();
                 Sequence sequence = new Sequence(seed, runRoot + "/s" + seed, zk, co, coverage);
                 Sequence.Failure f = sequence.run();
                 steps.addAndGet(sequence.stepsRun());
@@ -83,7 +114,7 @@ class ZooKeeperDifferentialTest {
                 return f;
             });
         }
-        System.out.printf("ZooKeeper differential test: %d sequences (fresh seeds %s), %d steps in %d ms, %d differ%n  outcomes seen: %s%n",
+        System.out.printf("ZooKeeper differential test (" + how + "): %d sequences (fresh seeds %s), %d steps in %d ms, %d differ%n  outcomes seen: %s%n",
                 seeds.size(), chosen.fresh(), steps.get(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), failures.size(), coverage);
         if (!failures.isEmpty()) {

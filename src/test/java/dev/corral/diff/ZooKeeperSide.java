@@ -18,23 +18,53 @@ import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.data.Stat;
 
-/** The reference: the real ZooKeeper server through its official Java client, one client (and session) per actor. */
+/**
+ * A server driven through ZooKeeper's official Java client, one client (and session) per actor: the reference (the real
+ * ZooKeeper server), or Corral's ZooKeeper client port, answering through the very same client code.
+ */
 final class ZooKeeperSide implements Side {
+    /** The server's tree as seen in this JVM, without a session or an ACL check. */
+    interface Tree {
+        /** The znode's Stat, or null if there is none. */
+        dev.corral.tree.Stat stat(String path);
+
+        /** Whether the znode exists and, if it does, its data, ACL and Stat; null if it does not. */
+        Outcome node(String path);
+    }
+
     static final int SESSION_TIMEOUT_MS = 30_000;
     private static final int CONNECT_DEADLINE_S = 20;
 
-    private final EmbeddedZooKeeper server;
+    private final String name;
+    private final String connectString;
+    private final Tree server;
     private final List<ZooKeeper> clients = new ArrayList<>();
     /** Each actor's session id, kept after its session closes (its Stats may still be compared). */
     private final List<Long> sessionIds = new ArrayList<>();
 
     ZooKeeperSide(EmbeddedZooKeeper server) {
-        this.server = server;
+        this("ZooKeeper", server.connectString(), new Tree() {
+            @Override
+            public dev.corral.tree.Stat stat(String path) {
+                return ZooKeeperSide.stat(server.stat(path));
+            }
+
+            @Override
+            public Outcome node(String path) {
+                return server.node(path);
+            }
+        });
+    }
+
+    ZooKeeperSide(String name, String connectString, Tree tree) {
+        this.name = name;
+        this.connectString = connectString;
+        this.server = tree;
     }
 
     @Override
     public String name() {
-        return "ZooKeeper";
+        return name;
     }
 
     /** A connected client with a fresh session, authenticated as {@code auth}. */
@@ -70,7 +100,7 @@ final class ZooKeeperSide implements Side {
         return switch (step) {
             case Step.OpenSession o -> {
                 if (o.actor() != clients.size()) throw new IllegalStateException("actors open in order: " + o.actor());
-                ZooKeeper zk = connect(server.connectString(), o.auth());
+                ZooKeeper zk = connect(connectString, o.auth());
                 clients.add(zk);
                 sessionIds.add(zk.getSessionId());
                 yield Outcome.ok();
@@ -189,7 +219,7 @@ final class ZooKeeperSide implements Side {
 
     /** The znode's Stat as ZooKeeper reports it now, or null if there is none: the oracle the sequence consults. */
     dev.corral.tree.Stat current(String path) {
-        return stat(server.stat(path));
+        return server.stat(path);
     }
 
     @Override
