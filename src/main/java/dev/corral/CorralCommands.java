@@ -67,6 +67,7 @@ public final class CorralCommands {
                 StartChecks.dataDirectory(Path.of(settings.corral().dataDir()));
             }
             if (settings.httpEnabled()) StartChecks.httpPortFree(settings.httpHost(), settings.httpPort());
+            if (settings.corral().zk().enabled()) StartChecks.clientPortFree(settings.httpHost(), settings.corral().clientPort());
         } catch (StartRefused e) {
             StartFailures.refuse(e.getMessage());
             return;

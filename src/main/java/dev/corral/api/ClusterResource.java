@@ -47,6 +47,9 @@ public class ClusterResource {
     @Inject
     Outcomes outcomes;
 
+    @Inject
+    dev.corral.zk.server.ZkServer zkServer;
+
     private static final Duration MEMBER_TIMEOUT = Duration.ofSeconds(1);
     private static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     /** The configured members, parsed once (configuration does not change while the node runs). */
@@ -88,10 +91,11 @@ public class ClusterResource {
                 String url = entries.get(i).getValue() != null ? entries.get(i).getValue().toString() : "";
                 Dtos.MemberStatus r = asked.get(i).join();
                 if (r == null) {
-                    out.add(new Dtos.Member(id, url, id == s.leaderId() ? "leader" : "unreachable", false, false, null, null, null, null, null));
+                    out.add(new Dtos.Member(id, url, id == s.leaderId() ? "leader" : "unreachable", false, false, null, null, null, null, null, null));
                 } else {
                     Long lag = leaderCommit == null ? null : Math.max(0, leaderCommit - r.appliedZxid());
-                    out.add(new Dtos.Member(id, url, r.role(), id == config.nodeId(), true, r.term(), r.commitIndex(), r.appliedZxid(), r.ready(), lag));
+                    out.add(new Dtos.Member(id, url, r.role(), id == config.nodeId(), true, r.term(), r.commitIndex(), r.appliedZxid(), r.ready(), lag,
+                            r.clientPort()));
                 }
             }
             return new Dtos.Cluster(s.leaderId(), s.term(), s.commitIndex(), s.appliedZxid(), out);
@@ -111,7 +115,7 @@ public class ClusterResource {
     private Dtos.MemberStatus self(NodeStatus s) {
         boolean observer = members().observers().contains(s.nodeId());
         return new Dtos.MemberStatus(s.nodeId(), observer ? "observer" : roleName(s.role()), s.leaderId(), s.term(), s.commitIndex(), s.appliedZxid(), s.lastIndex(),
-                s.isReady(), s.notReadyReason());
+                s.isReady(), s.notReadyReason(), zkServer.port() < 0 ? null : zkServer.port());
     }
 
     static String roleName(Role role) {

@@ -93,11 +93,13 @@ final class Dtos {
             + " report (null if it did not answer within a second: then reachable is false and role is what this node knows)")
     record Member(int id, String url, @Schema(description = "leader, follower, observer, candidate or unreachable") String role, boolean self,
             boolean reachable, Long term, Long commitIndex, Long appliedZxid, Boolean ready,
-            @Schema(description = "the leader's commit index minus this member's applied zxid, when both are known") Long lag) {}
+            @Schema(description = "the leader's commit index minus this member's applied zxid, when both are known") Long lag,
+            @Schema(description = "the port this member takes ZooKeeper clients on (corral.client-port), if it does") Integer clientPort) {}
 
     record Cluster(int leader, long term, long commitIndex, long appliedZxid, List<Member> members) {}
 
     @Schema(description = "This node's own replication status")
     record MemberStatus(int id, String role, int leader, long term, long commitIndex, long appliedZxid, long lastIndex, boolean ready,
-            String notReadyReason) {}
+            String notReadyReason,
+            @Schema(description = "the port this node takes ZooKeeper clients on (corral.client-port), if it does") Integer clientPort) {}
 }

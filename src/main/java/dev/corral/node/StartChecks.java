@@ -61,13 +61,21 @@ public final class StartChecks {
      * reuse on) and letting it go at once. Port 0 (any free port) is never refused.
      */
     public static void httpPortFree(String host, int port) {
+        portFree("HTTP port " + port + " on " + host + " (quarkus.http.port, quarkus.http.host)", host, port);
+    }
+
+    /** As {@link #httpPortFree}, for the ZooKeeper client port ({@code corral.client-port}). */
+    public static void clientPortFree(String host, int port) {
+        portFree("ZooKeeper client port " + port + " on " + host + " (corral.client-port; corral.zk.enabled=false turns it off)", host, port);
+    }
+
+    private static void portFree(String what, String host, int port) {
         if (port == 0) return;
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
-            throw new StartRefused("HTTP port " + port + " on " + host + " (quarkus.http.port, quarkus.http.host) is not available: "
-                    + e.getMessage() + "; stop whatever holds it or choose another port", e);
+            throw new StartRefused(what + " is not available: " + e.getMessage() + "; stop whatever holds it or choose another port", e);
         }
     }
 }

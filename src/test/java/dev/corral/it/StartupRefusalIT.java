@@ -327,6 +327,17 @@ class StartupRefusalIT {
         assertFalse(Files.exists(dir), "a refused start created the data directory");
     }
 
+    @Test
+    void busyClientPortIsRefusedBeforeTheDataDirectoryIsCreated(TestInfo test) throws Exception {
+        Path dir = work.resolve("data");
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = busy.getLocalPort();
+            first = NodeProcess.start(dir, log(test, "node"), NodeProcess.env("CORRAL_CLIENT_PORT", Integer.toString(port)));
+            assertRefused(first, "ZooKeeper client port " + port + " on 127.0.0.1 (corral.client-port");
+        }
+        assertFalse(Files.exists(dir), "a refused start created the data directory");
+    }
+
     // ---- helpers ----
 
     /** A console line of a Java stack trace. */

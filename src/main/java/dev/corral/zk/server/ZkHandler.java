@@ -21,6 +21,7 @@ import dev.corral.zk.wire.Create2Response;
 import dev.corral.zk.wire.CreateRequest;
 import dev.corral.zk.wire.CreateResponse;
 import dev.corral.zk.wire.CreateTtlRequest;
+import dev.corral.zk.wire.ErrorResponse;
 import dev.corral.zk.wire.ExistsResponse;
 import dev.corral.zk.wire.GetAclResponse;
 import dev.corral.zk.wire.GetAllChildrenNumberResponse;
@@ -308,7 +309,8 @@ final class ZkHandler {
                         default -> throw new ZkRefusal(ErrorCode.BAD_ARGUMENTS, "unknown addWatch mode " + a.body().mode());
                     };
                     addWatch(session, path, kind, caller);
-                    yield Answer.ok(zxid, null);
+                    // ZooKeeper's client reads an ErrorResponse (of 0) after a successful addWatch's header.
+                    yield Answer.ok(zxid, new ErrorResponse(0));
                 }
                 case ZkRequest.CheckWatches c -> {
                     String path = path(c.body().path());
