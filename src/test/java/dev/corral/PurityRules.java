@@ -34,7 +34,8 @@ final class PurityRules {
      * (not created yet) is skipped. {@code storage.jdbc} is an adapter and, being a subpackage, not checked.
      * {@code replica} receives {@code Replica}, {@code Speculation}, the sequencer and {@code Outcome} from
      * {@code node}; until they move, {@code dev.corral.node.Replica} stays out of the check with the rest of
-     * {@code node}.
+     * {@code node}. {@code zk.wire}, the ZooKeeper client protocol's codec, is pure so that the TCP adapter around
+     * it stays thin and the codec can be fuzzed and tested without a socket.
      */
     static final List<PurePackage> PURE_PACKAGES = List.of(
             pure("txn"),
@@ -42,7 +43,8 @@ final class PurityRules {
             pure("consensus"),
             pure("session", "txn"),
             pure("storage", "txn", "tree", "consensus", "session"),
-            pure("replica", "txn", "tree", "consensus", "session"));
+            pure("replica", "txn", "tree", "consensus", "session"),
+            pure("zk.wire"));
 
     /** JDK packages (not their subpackages) whose every class pure code may use, bar {@link #DENIED_CLASSES}. */
     static final Set<String> OPEN_PACKAGES = Set.of(
