@@ -137,7 +137,7 @@ class ZkCodecDifferentialTest {
     @Test
     void multiRequestsMatchZooKeepersMultiOperationRecord() {
         Seeds.run(2, random -> {
-            for (int i = 0; i < 2000; i++) {
+            for (int i = 0; i < 600; i++) {
                 boolean read = random.rnd.nextInt(3) == 0;
                 MultiCases.Request c = MultiCases.request(random, read, random.rnd.nextInt(12));
                 byte[] zk = zkBytes(c.zk());
@@ -158,7 +158,7 @@ class ZkCodecDifferentialTest {
     @Test
     void multiResponsesMatchZooKeepersMultiResponse() {
         Seeds.run(3, random -> {
-            for (int i = 0; i < 2000; i++) {
+            for (int i = 0; i < 600; i++) {
                 MultiCases.Response c = MultiCases.response(random, random.rnd.nextInt(12));
                 byte[] zk = zkBytes(c.zk());
                 assertArrayEquals(zk, ourBytes(c.ours()), () -> c.ours().toString());

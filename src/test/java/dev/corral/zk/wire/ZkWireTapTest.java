@@ -74,12 +74,22 @@ class ZkWireTapTest {
         }
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    /** Waits for {@code condition}, but fails at once if a frame failed the tap (its reply may never come). */
+    private void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
+            failIfTheTapFailed();
             if (System.nanoTime() > deadline) fail("timed out waiting for " + what);
             Thread.sleep(10);
         }
+    }
+
+    private void failIfTheTapFailed() {
+        if (tap.failures.isEmpty()) return;
+        AssertionError e = new AssertionError(tap.failures.size() + " frame(s) did not survive the tap; first: "
+                + tap.failures.peek());
+        tap.failures.forEach(e::addSuppressed);
+        throw e;
     }
 
     private ZooKeeper connect(Watcher watcher) throws Exception {
@@ -173,12 +183,7 @@ class ZkWireTapTest {
         }
         assertEquals(List.of(FourLetterWord.SRVR), tap.words);
 
-        if (!tap.failures.isEmpty()) {
-            AssertionError e = new AssertionError(tap.failures.size() + " frame(s) did not survive the tap; first: "
-                    + tap.failures.peek());
-            tap.failures.forEach(e::addSuppressed);
-            throw e;
-        }
+        failIfTheTapFailed();
         Set<Integer> expected = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15, 17, 18, 19, 21, 22,
                 100, 101, 103, 104, 105, 106, 107, -11));
         assertEquals(expected, opcodesSeen(), "every opcode the client has (bar a lone check, which it never sends)");
