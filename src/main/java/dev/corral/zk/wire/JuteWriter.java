@@ -36,7 +36,7 @@ public final class JuteWriter {
         return new JuteWriter(null, 0);
     }
 
-    /** Bytes written (or counted) so far. */
+    /** Bytes counted so far; for a writer into an array, the position reached (its offset plus the bytes written). */
     public long size() {
         return bytes == null ? counted : position;
     }

@@ -3,10 +3,10 @@ package dev.corral.zk.wire;
 import java.util.List;
 
 /**
- * ZooKeeper's {@code SetWatches}: the body of {@code setWatches} (101), sent with xid -8 ({@link Xids#SET_WATCHES})
- * after a reconnect. It lists the one-shot watches the client still holds, to be judged against
- * {@code relativeZxid}, the last zxid it saw. Clients split a long list over several such requests to stay under
- * the frame limit.
+ * ZooKeeper's {@code SetWatches}: the body of {@code setWatches} (101), sent first thing after a reconnect (with
+ * an ordinary xid, see {@link Xids#SET_WATCHES}). It lists the one-shot watches the client still holds, to be
+ * judged against {@code relativeZxid}, the last zxid it saw. Clients split a long list over several such requests
+ * to stay under the frame limit.
  */
 public record SetWatchesRequest(
         long relativeZxid,

@@ -267,7 +267,7 @@ public sealed interface ZkRequest {
         }
     }
 
-    /** {@code setWatches} (101), sent with xid -8: answered with a header alone, xid -8. */
+    /** {@code setWatches} (101): answered with a header alone (xid: see {@link Xids#SET_WATCHES}). */
     record SetWatches(int xid, SetWatchesRequest body) implements ZkRequest {
         public SetWatches {
             Objects.requireNonNull(body, "body");
@@ -303,7 +303,7 @@ public sealed interface ZkRequest {
         }
     }
 
-    /** {@code setWatches2} (105), sent with xid -8: answered with a header alone, xid -8. */
+    /** {@code setWatches2} (105): answered with a header alone (xid: see {@link Xids#SET_WATCHES}). */
     record SetWatches2(int xid, SetWatches2Request body) implements ZkRequest {
         public SetWatches2 {
             Objects.requireNonNull(body, "body");
