@@ -61,6 +61,8 @@ class ZkClientPortTest {
     Corral corral;
 
     private final List<ZooKeeper> clients = new ArrayList<>();
+    /** Connection losses any client of the test saw: a well-formed exchange never makes the client drop its connection. */
+    private final java.util.concurrent.atomic.AtomicInteger disconnects = new java.util.concurrent.atomic.AtomicInteger();
 
     @AfterEach
     void closeClients() throws InterruptedException {
@@ -77,6 +79,7 @@ class ZkClientPortTest {
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(connectString(), 10_000, e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) connected.countDown();
+            if (e.getState() == Watcher.Event.KeeperState.Disconnected) disconnects.incrementAndGet();
             if (events != null && e.getType() != Watcher.Event.EventType.None) events.add(e);
         });
         clients.add(zk);
@@ -175,6 +178,7 @@ class ZkClientPortTest {
         writer.setData(base, new byte[] {3}, -1);
         WatchedEvent next = events.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         assertEquals(base, next.getPath(), "the removed watch fired: " + next);
+        assertEquals(0, disconnects.get(), "a client lost its connection (an answer it could not read?)");
     }
 
     private static void assertEvent(BlockingQueue<WatchedEvent> events, Watcher.Event.EventType type, String path) throws InterruptedException {
