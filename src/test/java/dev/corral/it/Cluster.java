@@ -196,6 +196,13 @@ final class Cluster implements AutoCloseable {
     /** What {@code GET /v1/cluster} of one member says. */
     record View(int id, int leader, long term, long commitIndex, long appliedZxid, String selfRole) {}
 
+    /** The port member {@code id} takes ZooKeeper clients on, as it reports it ({@code /v1/cluster/self}). */
+    int clientPort(int id) throws IOException {
+        NodeProcess.Reply r = nodes[id].get("/v1/cluster/self", STATUS_TIMEOUT);
+        if (r.status() != 200) throw new IOException("node " + id + " answered " + r.status() + " to /v1/cluster/self");
+        return r.json().path("clientPort").asInt();
+    }
+
     /** The view of member {@code id}, or empty if it does not answer in a few seconds. */
     Optional<View> view(int id) {
         try {
