@@ -18,7 +18,12 @@ final class Servers {
     private Servers() {}
 
     /** A started server: its process and where it listens. */
-    record Running(Child child, InetSocketAddress address) implements AutoCloseable {
+    /** {@code clientAddress}: where it takes ZooKeeper clients (Corral's client port, or ZooKeeper's own). */
+    record Running(Child child, InetSocketAddress address, InetSocketAddress clientAddress) implements AutoCloseable {
+        Running(Child child, InetSocketAddress address) {
+            this(child, address, address);
+        }
+
         @Override
         public void close() {
             child.close();
@@ -38,7 +43,8 @@ final class Servers {
         int httpPort = Child.freePort();
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("CORRAL_DATA_DIR", dataDir.toString());
-        env.put("CORRAL_CLIENT_PORT", Integer.toString(Child.freePort()));
+        int clientPort = Child.freePort();
+        env.put("CORRAL_CLIENT_PORT", Integer.toString(clientPort));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         List<String> cmd = Child.list(Child.java(), "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED");
@@ -52,7 +58,7 @@ final class Servers {
             child.close();
             throw e;
         }
-        return new Running(child, address);
+        return new Running(child, address, new InetSocketAddress(LOOPBACK, clientPort));
     }
 
     private static void awaitReady(Child child, InetSocketAddress address) throws Exception {

@@ -13,12 +13,17 @@ import org.apache.zookeeper.ZooKeeper;
 final class ZooKeeperClients implements Target {
     private final String label;
     private final String connectString;
-    private final ZooKeeperCounters counters;
+    private final WriteCounters counters;
 
     ZooKeeperClients(String label, InetSocketAddress address) {
+        this(label, address, new ZooKeeperCounters(address));
+    }
+
+    /** ZooKeeper's client against any server that speaks its protocol (Corral's client port), with that server's counters. */
+    ZooKeeperClients(String label, InetSocketAddress address, WriteCounters counters) {
         this.label = label;
         this.connectString = Servers.connectString(address);
-        this.counters = new ZooKeeperCounters(address);
+        this.counters = counters;
     }
 
     @Override
