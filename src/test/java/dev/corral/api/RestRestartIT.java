@@ -50,7 +50,7 @@ class RestRestartIT {
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         node = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dcorral.data-dir=" + dir.resolve("data"),
-                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", System.getProperty("corral.jar"))
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dcorral.client-port=0", "-jar", System.getProperty("corral.jar"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node.log").toFile())).start();
         RestSupport.await("the node on port " + port + " to become ready", START_DEADLINE, () -> {
             if (!node.isAlive()) throw new AssertionError("the node exited with " + node.exitValue() + "; see " + dir.resolve("node.log"));

@@ -7,7 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Gives each Quarkus test application a fresh, empty data directory (and so a fresh embedded database). */
+/**
+ * Gives each Quarkus test application a fresh, empty data directory (and so a fresh embedded database), and a free
+ * ZooKeeper client port: the packaged node of an integration test would otherwise take 2181, which another node
+ * started meanwhile may need.
+ */
 public class TempDataDir implements QuarkusTestResourceLifecycleManager {
     private Path dir;
 
@@ -19,7 +23,8 @@ public class TempDataDir implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(e);
         }
         String dataDir = dir.resolve("data").toString();
-        return Map.of("corral.data-dir", dataDir, "quarkus.datasource.sqlite.jdbc.url", StorageConfigSource.sqliteUrl(dataDir));
+        return Map.of("corral.data-dir", dataDir, "quarkus.datasource.sqlite.jdbc.url", StorageConfigSource.sqliteUrl(dataDir),
+                "corral.client-port", "0");
     }
 
     @Override

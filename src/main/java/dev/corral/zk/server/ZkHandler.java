@@ -262,22 +262,8 @@ final class ZkHandler {
                     if (g.body().watch()) addWatch(session, path, WatchKind.DATA, caller);
                     return Answer.ok(s.lastZxid(), new GetDataResponse(node.data(), ZkConvert.stat(node.stat())));
                 });
-                case ZkRequest.GetChildren g -> watched(session, g.body().watch(), () -> {
-                    TreeState s = state();
-                    String path = path(g.body().path());
-                    Znode node = existing(s, path);
-                    readable(node, caller);
-                    if (g.body().watch()) addWatch(session, path, WatchKind.CHILD, caller);
-                    return Answer.ok(s.lastZxid(), new GetChildrenResponse(node.childNames()));
-                });
-                case ZkRequest.GetChildren2 g -> watched(session, g.body().watch(), () -> {
-                    TreeState s = state();
-                    String path = path(g.body().path());
-                    Znode node = existing(s, path);
-                    readable(node, caller);
-                    if (g.body().watch()) addWatch(session, path, WatchKind.CHILD, caller);
-                    return Answer.ok(s.lastZxid(), new GetChildren2Response(node.childNames(), ZkConvert.stat(node.stat())));
-                });
+                case ZkRequest.GetChildren g -> children(session, g.body().path(), g.body().watch(), caller, false);
+                case ZkRequest.GetChildren2 g -> children(session, g.body().path(), g.body().watch(), caller, true);
                 case ZkRequest.GetAcl g -> {
                     String path = path(g.body().path());
                     Znode node = existing(s0, path);
@@ -338,6 +324,19 @@ final class ZkHandler {
         } catch (ZkRefusal e) {
             return Answer.error(e.code, zxid);
         }
+    }
+
+    /** getChildren, or getChildren2 ({@code withStat}): the names, and the watch if asked, in one step. */
+    private Answer children(long session, String given, boolean watch, Caller caller, boolean withStat) {
+        return watched(session, watch, () -> {
+            TreeState s = state();
+            String path = path(given);
+            Znode node = existing(s, path);
+            readable(node, caller);
+            if (watch) addWatch(session, path, WatchKind.CHILD, caller);
+            return Answer.ok(s.lastZxid(), withStat ? new GetChildren2Response(node.childNames(), ZkConvert.stat(node.stat()))
+                    : new GetChildrenResponse(node.childNames()));
+        });
     }
 
     /** The node's tree, if it may serve reads now. */
