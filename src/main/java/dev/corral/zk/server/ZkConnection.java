@@ -51,8 +51,8 @@ import org.jboss.logging.Logger;
  *
  * <p><b>Order.</b> Requests start in arrival order. Reads run at once unless a write of this connection is still in
  * flight: then they wait for it, so that a client reads its own writes and never a later one (ZooKeeper's FIFO client
- * order). Writes run one at a time per connection. Answers leave in request order; several reads may be answered
- * while nothing else is in flight (pipelining).
+ * order). On the leader, writes pipeline (its core commits them in arrival order); on a follower they run one at a
+ * time. Answers leave in request order.
  *
  * <p><b>Notifications before the answers that reveal them.</b> The node queues a notification while it publishes the
  * tree that holds the change (under the watch registry's lock); every answer written here is preceded by writing
@@ -68,6 +68,8 @@ final class ZkConnection {
     private static final int SYNC_CONNECTED = 3;
     /** How far ahead of this node's commit point a client's lastZxidSeen may be for the handshake to wait for it. */
     private static final long ZXID_WAIT_MAX = 1_000_000;
+    /** Writes of one connection in flight at once on the leader. */
+    private static final int WRITES_PIPELINED_MAX = 256;
 
     private enum State { HANDSHAKE, CONNECTING, OPEN, CLOSED }
 
@@ -104,7 +106,8 @@ final class ZkConnection {
 
     private final ArrayDeque<Slot> replies = new ArrayDeque<>();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    private boolean writeInFlight;
+    /** Writes of this connection taken by the node and not yet answered. */
+    private int writesInFlight;
     private boolean readingPaused;
     private long lastZxidSent;
 
@@ -322,18 +325,23 @@ final class ZkConnection {
         pump();
     }
 
-    /** Starts waiting requests in order: reads at once, a write only when no other write of this connection is in flight. */
+    /**
+     * Starts waiting requests in order. A read starts only when no write of this connection is in flight, so it sees
+     * them all and none sent after it. A write starts when none is in flight or, on the leader, behind the others: the
+     * leader's core takes them in this order, so they commit in it (a follower forwards each on its own, which could
+     * reorder them, so there they go one at a time). closeSession waits for everything before it.
+     */
     private void pump() {
-        while (!waiting.isEmpty() && !writeInFlight && state == State.OPEN) {
+        while (!waiting.isEmpty() && state == State.OPEN && mayStart(waiting.peekFirst().request())) {
             Waiting w = waiting.pollFirst();
             if (ZkHandler.isWrite(w.request())) {
-                writeInFlight = true;
+                writesInFlight++;
                 CompletableFuture<Answer> f = w.request() instanceof ZkRequest.CloseSession
                         ? corral.write(new Op.CloseSession(session), w.caller()).thenApply(o -> Answer.ok(corral.state().lastZxid(), null))
                         : handler.write(w.request(), w.caller());
                 boolean closing = w.request() instanceof ZkRequest.CloseSession;
                 f.whenComplete((a, e) -> context.runOnContext(v -> {
-                    writeInFlight = false;
+                    writesInFlight--;
                     Answer answer = a != null ? a : Answer.error(ErrorCode.CONNECTION_LOSS, corral.state().lastZxid());
                     if (e != null) LOG.warnf(e, "ZooKeeper client %s: a write failed", address);
                     fill(w.slot(), answer, closing);
@@ -343,6 +351,12 @@ final class ZkConnection {
                 fill(w.slot(), read(w.request(), w.caller()), false);
             }
         }
+    }
+
+    private boolean mayStart(ZkRequest r) {
+        if (writesInFlight == 0) return true;
+        if (!ZkHandler.isWrite(r) || r instanceof ZkRequest.CloseSession || r instanceof ZkRequest.Sync) return false;
+        return writesInFlight < WRITES_PIPELINED_MAX && corral.status().role() == Role.LEADER;
     }
 
     private Answer read(ZkRequest r, Caller caller) {

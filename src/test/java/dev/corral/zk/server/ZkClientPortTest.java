@@ -263,8 +263,17 @@ class ZkClientPortTest {
         assertTrue(done.await(DEADLINE.toSeconds(), TimeUnit.SECONDS));
         assertEquals(Collections.nCopies(200, 0), codes, "every exists after its create saw the znode (FIFO order)");
         assertEquals(100, zk.getAllChildrenNumber(base));
+        // Writes pipelined on one connection apply in the order sent: each setData names the version the one before
+        // it leaves, so any reordering would answer BADVERSION.
+        CountDownLatch versioned = new CountDownLatch(100);
+        List<Integer> setCodes = Collections.synchronizedList(new ArrayList<>());
+        for (int v = 0; v < 100; v++) {
+            zk.setData(base + "/n0", new byte[] {(byte) v}, v, (rc, p, ctx, stat) -> { setCodes.add(rc); versioned.countDown(); }, null);
+        }
+        assertTrue(versioned.await(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(Collections.nCopies(100, 0), setCodes, "pipelined writes applied out of order");
         List<OpResult> reads = zk.multi(List.of(Op.getData(base + "/n0"), Op.getChildren(base + "/n2"), Op.getData(base + "/missing")));
-        assertArrayEquals(new byte[] {0}, ((OpResult.GetDataResult) reads.get(0)).getData());
+        assertArrayEquals(new byte[] {99}, ((OpResult.GetDataResult) reads.get(0)).getData());
         assertEquals(List.of(), ((OpResult.GetChildrenResult) reads.get(1)).getChildren());
         assertEquals(KeeperException.Code.NONODE.intValue(), ((OpResult.ErrorResult) reads.get(2)).getErr());
         CountDownLatch synced = new CountDownLatch(1);
