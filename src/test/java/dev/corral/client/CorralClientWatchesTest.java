@@ -54,6 +54,13 @@ class CorralClientWatchesTest {
         other.setData(path, bytes("2"));
         events.next(EventType.NODE_DATA_CHANGED, path, first);
         assertNothingPending(events);
+        // Spent: an event that reaches the path through another watch does not call it again.
+        ClientTests.Events persistent = new ClientTests.Events();
+        client.addWatch(path, WatchMode.PERSISTENT, persistent);
+        long third = other.setData(path, bytes("3")).mzxid();
+        persistent.next(EventType.NODE_DATA_CHANGED, path, third);
+        assertNothingPending(events);
+        client.removeWatches(path, WatchType.PERSISTENT);
 
         client.getData(path, events);
         other.delete(path);
