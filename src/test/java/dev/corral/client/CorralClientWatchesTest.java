@@ -89,12 +89,17 @@ class CorralClientWatchesTest {
     void childrenWatchFiresOnceForAChildAndOnDeletionOfTheParent() {
         String path = uniquePath("children");
         client.create(path, null);
+        // Brings every event of the path to this client, so that a children watch firing on the wrong one would show.
+        ClientTests.Events all = new ClientTests.Events();
+        client.addWatch(path, WatchMode.PERSISTENT, all);
         ClientTests.Events events = new ClientTests.Events();
         client.getChildren(path, events);
-        other.setData(path, bytes("not a children change"));
+        long data = other.setData(path, bytes("not a children change")).mzxid();
+        all.next(EventType.NODE_DATA_CHANGED, path, data);
         long child = other.create(path + "/a", null).stat().czxid();
         other.create(path + "/b", null);
         events.next(EventType.NODE_CHILDREN_CHANGED, path, child);
+        client.removeWatches(path, WatchType.PERSISTENT);
         assertNothingPending(events);
         client.getChildren(path, events);
         other.delete(path + "/a");
