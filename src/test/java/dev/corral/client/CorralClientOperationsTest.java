@@ -268,6 +268,8 @@ class CorralClientOperationsTest {
 
         ExecutionException noNode = assertThrows(ExecutionException.class, () -> async.getData(path + "/missing").get(20, TimeUnit.SECONDS));
         assertInstanceOf(CorralException.NoNodeException.class, noNode.getCause());
+        Throwable seen = async.getData(path + "/missing").handle((v, e) -> e).get(20, TimeUnit.SECONDS);
+        assertInstanceOf(CorralException.NoNodeException.class, seen, "callbacks see the exception itself, not a CompletionException");
         ExecutionException exists = assertThrows(ExecutionException.class, () -> async.create(path, null).get(20, TimeUnit.SECONDS));
         assertInstanceOf(CorralException.NodeExistsException.class, exists.getCause());
         ExecutionException badVersion = assertThrows(ExecutionException.class, () -> async.delete(path, 7).get(20, TimeUnit.SECONDS));
