@@ -235,6 +235,57 @@ final class PurityRules {
         return DENIED_MEMBERS.stream().filter(d -> d.matches(ref)).findFirst().map(DeniedMember::reason);
     }
 
+    /** The Java client library: {@code dev.corral.client} and its subpackages. */
+    static final String CLIENT_PACKAGE = ROOT + "client";
+
+    /**
+     * What the client library may refer to. It ships as its own jar and runs with only the JDK and Jackson on the class
+     * path (issue 8), so it may use nothing of Quarkus, Vert.x, JBoss logging, MicroProfile or the rest of Corral.
+     */
+    static final List<String> CLIENT_MAY_USE = List.of("java.", "javax.", "com.fasterxml.jackson.", CLIENT_PACKAGE + ".");
+
+    /** Every reference made by the client library's classes under {@code classesRoot} to anything else, each once per site. */
+    static List<Violation> checkClient(Path classesRoot) {
+        Set<Violation> found = new LinkedHashSet<>();
+        for (Path file : clientClassFiles(classesRoot)) {
+            byte[] bytes;
+            try {
+                bytes = java.nio.file.Files.readAllBytes(file);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            for (Reference ref : BytecodeReferences.ofClass(bytes)) {
+                if (!clientMayUse(ref.owner())) {
+                    found.add(new Violation(ref.site(), ref.owner(), "the client may use only the JDK, Jackson and itself"));
+                    continue;
+                }
+                if (ref.member() == null) continue;
+                for (String type : ref.descriptorClasses()) {
+                    if (!clientMayUse(type)) {
+                        found.add(new Violation(ref.site(), ref.owner() + "." + ref.member(),
+                                "uses " + type + ": the client may use only the JDK, Jackson and itself"));
+                    }
+                }
+            }
+        }
+        return List.copyOf(found);
+    }
+
+    /** The class files of the client library, its subpackages included; none if it has no directory there. */
+    static List<Path> clientClassFiles(Path classesRoot) {
+        Path dir = classesRoot.resolve(CLIENT_PACKAGE.replace('.', '/'));
+        if (!java.nio.file.Files.isDirectory(dir)) return List.of();
+        try (var files = java.nio.file.Files.walk(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".class")).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static boolean clientMayUse(String className) {
+        return CLIENT_MAY_USE.stream().anyMatch(className::startsWith);
+    }
+
     private static PurePackage pure(String name, String... mayUse) {
         return new PurePackage(ROOT + name, Set.copyOf(Arrays.stream(mayUse).map(p -> ROOT + p).toList()));
     }

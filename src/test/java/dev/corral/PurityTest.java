@@ -53,6 +53,47 @@ class PurityTest {
         }
     }
 
+    @Test
+    void clientReferOnlyToTheJdkJacksonAndItself() {
+        assertFalse(PurityRules.clientClassFiles(CLASSES).isEmpty(), "no compiled classes of " + PurityRules.CLIENT_PACKAGE);
+        List<Violation> violations = PurityRules.checkClient(CLASSES);
+        if (!violations.isEmpty()) {
+            fail(violations.size() + " forbidden reference(s) in the client library (see PurityRules.CLIENT_MAY_USE):\n"
+                    + violations.stream().map(Violation::toString).collect(Collectors.joining("\n")));
+        }
+    }
+
+    @Test
+    void clientCheckReportsEachFixtureForExactlyWhatItBreaks() throws Exception {
+        Path out = Files.createDirectories(compiledFixtures.resolve("client"));
+        compile(Map.ofEntries(
+                clientFixture("", "UsesVertx", "Object vertx() { return io.vertx.core.Vertx.vertx(); }"),
+                clientFixture("", "NamesVertxInSignature", "void run(io.vertx.core.Handler<String> h) { }"),
+                clientFixture(".internal", "UsesTree", "Object op(Object o) { return (dev.corral.tree.Op) o; }"),
+                clientFixture(".internal", "UsesApi", "Object api() { return dev.corral.api.ApiException.badArguments(\"x\", null); }"),
+                clientFixture("", "Clean", """
+                        Object json() throws Exception { return new com.fasterxml.jackson.databind.ObjectMapper().readTree("{}"); }
+                        Object http() { return java.net.http.HttpClient.newHttpClient(); }
+                        Object self() { return new dev.corral.client.internal.UsesTree(); }
+                        """)), out, "dev/corral/client");
+        Map<String, Set<String>> found = new TreeMap<>();
+        for (Violation v : PurityRules.checkClient(out)) {
+            String simpleName = v.site().className().substring(v.site().className().lastIndexOf('.') + 1);
+            found.computeIfAbsent(simpleName, k -> new TreeSet<>()).add(v.site().member() + ": " + v.subject());
+        }
+        assertEquals(new TreeMap<>(Map.of(
+                "UsesVertx", Set.of("vertx: io.vertx.core.Vertx"),
+                "NamesVertxInSignature", Set.of("run: io.vertx.core.Handler"),
+                "UsesTree", Set.of("op: dev.corral.tree.Op"),
+                "UsesApi", Set.of("api: dev.corral.api.ApiException"))), found);
+    }
+
+    private static Map.Entry<String, String> clientFixture(String subpackage, String className, String body) {
+        String pkg = "dev.corral.client" + subpackage;
+        return Map.entry(pkg.replace('.', '/') + "/" + className + ".java",
+                "package " + pkg + ";\npublic class " + className + " {\n" + body + "\n}\n");
+    }
+
     /** Fixture classes, each compiled into a pure package and each breaking one rule, bar the clean ones. */
     private static final Map<String, String> FIXTURES = Map.ofEntries(
             fixture("consensus", "StartsThread", "void run() { new Thread(() -> {}).start(); }"),
@@ -100,7 +141,7 @@ class PurityTest {
 
     @BeforeAll
     static void compileFixtures() throws Exception {
-        compile(FIXTURES, compiledFixtures);
+        compile(FIXTURES, compiledFixtures, "dev/corral/consensus");
     }
 
     @Test
@@ -172,8 +213,11 @@ class PurityTest {
         return Map.entry("dev/corral/" + pkg + "/" + className + ".java", source);
     }
 
-    /** Compiles {@code sources} (path to text) into {@code out} against the main classes and Vert.x. */
-    private static void compile(Map<String, String> sources, Path out) throws IOException, URISyntaxException {
+    /**
+     * Compiles {@code sources} (path to text) into {@code out} against the main classes, Vert.x and Jackson; {@code expected}
+     * is a directory the classes must land in.
+     */
+    private static void compile(Map<String, String> sources, Path out, String expected) throws IOException, URISyntaxException {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         List<JavaFileObject> units = new ArrayList<>();
         sources.forEach((path, text) -> units.add(new SimpleJavaFileObject(
@@ -184,13 +228,16 @@ class PurityTest {
             }
         }));
         Path vertx = Path.of(io.vertx.core.Vertx.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        String classPath = CLASSES.toAbsolutePath() + java.io.File.pathSeparator + vertx;
+        Path jackson = Path.of(com.fasterxml.jackson.databind.ObjectMapper.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path jacksonCore = Path.of(com.fasterxml.jackson.core.JsonParser.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String classPath = String.join(java.io.File.pathSeparator, CLASSES.toAbsolutePath().toString(), vertx.toString(),
+                jackson.toString(), jacksonCore.toString());
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, null)) {
             boolean ok = javac.getTask(null, files, diagnostics,
                     List.of("-d", out.toString(), "-classpath", classPath, "-proc:none"), null, units).call();
             assertTrue(ok, diagnostics.getDiagnostics().toString());
         }
-        assertFalse(Files.notExists(out.resolve("dev/corral/consensus")), "nothing compiled");
+        assertFalse(Files.notExists(out.resolve(expected)), "nothing compiled");
     }
 }
