@@ -111,7 +111,14 @@ final class ZkConnection {
     private boolean readingPaused;
     private long lastZxidSent;
 
-    private final ConcurrentLinkedQueue<byte[]> notifications = new ConcurrentLinkedQueue<>();
+    /** A watch notification queued for this connection, with the zxid of the change it announces. */
+    private record Notification(long zxid, byte[] frame, long queuedNanos) {}
+
+    /** A notification is written at the latest this long after it was queued, visible or not (a safety net: never seen). */
+    private static final long NOTIFICATION_HOLD_MAX_NANOS = 1_000_000_000L;
+
+    private final ConcurrentLinkedQueue<Notification> notifications = new ConcurrentLinkedQueue<>();
+    private boolean recheckScheduled;
     private final AtomicLong notificationBytes = new AtomicLong();
     private final Listener listener = new Listener();
     private EventJournal journal;
@@ -436,11 +443,29 @@ final class ZkConnection {
         }
     }
 
+    /**
+     * Writes the queued notifications whose change this node's served tree already holds. The node queues a
+     * notification just before it publishes the tree with the change; one sent earlier would let the client read the
+     * old data in answer to it (CuratorCache then missed the change for good). A notification not yet visible waits a
+     * moment: the tree is published right after.
+     */
     private void drainNotifications() {
-        byte[] n;
-        while ((n = notifications.poll()) != null) {
-            notificationBytes.addAndGet(-n.length);
-            write(n);
+        long visible = corral.state().lastZxid();
+        Notification n;
+        while ((n = notifications.peek()) != null) {
+            if (n.zxid() > visible && System.nanoTime() - n.queuedNanos() < NOTIFICATION_HOLD_MAX_NANOS) {
+                if (!recheckScheduled) {
+                    recheckScheduled = true;
+                    vertx.setTimer(1, t -> {
+                        recheckScheduled = false;
+                        flush();
+                    });
+                }
+                return;
+            }
+            notifications.poll();
+            notificationBytes.addAndGet(-n.frame().length);
+            write(n.frame());
         }
     }
 
@@ -464,7 +489,7 @@ final class ZkConnection {
                 context.runOnContext(v -> close("the client does not take its notifications (" + queued + " bytes queued)", true));
                 return;
             }
-            notifications.add(frame);
+            notifications.add(new Notification(c.zxid(), frame, System.nanoTime()));
             context.runOnContext(v -> flush());
         }
 

@@ -141,6 +141,27 @@ class ZkClientPortTest {
     }
 
     @Test
+    void aReadSentOnANotificationSeesTheChangeItAnnounces() throws Exception {
+        String path = unique("visible");
+        ZooKeeper writer = connect(null);
+        writer.create(path, new byte[] {0}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        ZooKeeper[] reader = new ZooKeeper[1];
+        reader[0] = connect(null);
+        reader[0].addWatch(path, e -> {
+            // As CuratorCache does: read the znode the moment the event arrives.
+            if (e.getType() == Watcher.Event.EventType.NodeDataChanged) {
+                reader[0].getData(path, false, (rc, p, ctx, data, stat) -> seen.add(data == null ? "rc " + rc : Byte.toString(data[0])), null);
+            }
+        }, AddWatchMode.PERSISTENT);
+        for (int v = 1; v <= 100; v++) {
+            writer.setData(path, new byte[] {(byte) v}, -1);
+            assertEquals(Integer.toString(v), seen.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS),
+                    "a read sent on the notification of version " + v + " saw older data");
+        }
+    }
+
+    @Test
     void everyWatchKindFiresAndRemovedWatchesDoNot() throws Exception {
         BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
         ZooKeeper watcher = connect(events);
