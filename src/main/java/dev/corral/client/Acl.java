@@ -12,7 +12,7 @@ import java.util.Objects;
  * of {@link #READ}, {@link #WRITE}, {@link #CREATE}, {@link #DELETE} and {@link #ADMIN}).
  *
  * <p>Schemes: {@code world} (id {@code anyone}), {@code auth} (whoever creates the znode: the HTTP Basic credentials
- * given to {@link CorralClient.Builder#credentials}), {@code digest} ({@code user:base64(sha1(user:password))}, see
+ * given to {@link CorralClientBuilder#credentials}), {@code digest} ({@code user:base64(sha1(user:password))}, see
  * {@link #digest}) and {@code ip} (an address, optionally with {@code /bits}).
  *
  * @param perms the permission bits, 0 to {@link #ALL}

@@ -5,6 +5,8 @@ import static dev.corral.client.ClientTests.uniquePath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * Watch events survive a broken network: an event stream cut after the node sent events the client never got resumes
  * with Last-Event-ID and gets them; a node that lost them answers resync, and the client sets its watches again with
  * the last zxid it saw; a client whose node dies moves to the next one with its session, its ephemerals and its
- * watches. A {@link TcpProxy} in front of the node is the network that breaks.
+ * watches; a write whose answer is lost is not repeated, a read is. A {@link TcpProxy} in front of the node is the
+ * network that breaks.
  */
 @QuarkusTest
 class CorralClientResumeTest {
@@ -103,6 +106,24 @@ class CorralClientResumeTest {
                 e = bulk.next();
             } while (e.zxid() < after);
             assertEquals(new WatchedEvent(EventType.NODE_CREATED, path + "/bulk/after", after), e);
+        }
+    }
+
+    @Test
+    void aWriteWhoseAnswerIsLostFailsWithConnectionLossAndIsNotRepeatedWhileAReadIsRetried() {
+        try (CorralClient client = CorralClient.builder().servers(proxy.url()).build()) {
+            String parent = uniquePath("unknown");
+            client.create(parent, null);
+            proxy.breakNextAnswerTo("POST /v1/nodes" + parent + "/job- ");
+            CorralException.ConnectionLossException lost = assertThrows(CorralException.ConnectionLossException.class,
+                    () -> client.create(parent + "/job-", null, CreateMode.PERSISTENT_SEQUENTIAL));
+            assertTrue(lost.outcomeUnknown(), lost::getMessage);
+            assertEquals(1, proxy.countSent("POST /v1/nodes" + parent + "/job- "), "the write was sent once");
+            assertEquals(1, other.getChildren(parent).names().size(), "the node carried it out; the client did not repeat it");
+
+            proxy.breakNextAnswerTo("GET /v1/nodes" + parent + "?children=true");
+            assertEquals(1, client.getChildren(parent).names().size(), "a read whose answer broke off is retried");
+            assertEquals(2, proxy.countSent("GET /v1/nodes" + parent + "?children=true"));
         }
     }
 

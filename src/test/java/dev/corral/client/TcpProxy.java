@@ -25,6 +25,8 @@ final class TcpProxy implements AutoCloseable {
     private final StringBuffer swallowed = new StringBuffer();
     private volatile ServerSocket listener;
     private volatile boolean swallowEvents;
+    /** A request-line fragment whose next request gets a broken answer; null for none. */
+    private final java.util.concurrent.atomic.AtomicReference<String> breakNextAnswer = new java.util.concurrent.atomic.AtomicReference<>();
 
     private TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -74,6 +76,22 @@ final class TcpProxy implements AutoCloseable {
         swallowEvents = on;
     }
 
+    /**
+     * The next request whose bytes contain {@code fragment} reaches the node, but its answer breaks off after its first
+     * bytes (the connection closes): the client cannot know whether the request was carried out.
+     */
+    void breakNextAnswerTo(String fragment) {
+        breakNextAnswer.set(fragment);
+    }
+
+    /** How many times clients sent {@code fragment}. */
+    int countSent(String fragment) {
+        String all = sent();
+        int n = 0;
+        for (int i = all.indexOf(fragment); i >= 0; i = all.indexOf(fragment, i + 1)) n++;
+        return n;
+    }
+
     /** Everything swallowed so far. */
     String swallowed() {
         return swallowed.toString();
@@ -121,6 +139,7 @@ final class TcpProxy implements AutoCloseable {
         private final Socket client;
         private final Socket node;
         volatile boolean eventStream;
+        volatile boolean breakAnswer;
 
         Link(Socket client, Socket node) {
             this.client = client;
@@ -142,6 +161,13 @@ final class TcpProxy implements AutoCloseable {
                         String text = new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
                         sent.append(text);
                         if (text.contains("/events ")) eventStream = true;
+                        String fragment = breakNextAnswer.get();
+                        if (fragment != null && text.contains(fragment) && breakNextAnswer.compareAndSet(fragment, null)) breakAnswer = true;
+                    } else if (breakAnswer) {
+                        // The status line begins, then the connection dies: too late for the client to resend on its own.
+                        out.write(buffer, 0, Math.min(n, 12));
+                        out.flush();
+                        return;
                     } else if (eventStream && swallowEvents) {
                         swallowed.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
                         continue;
