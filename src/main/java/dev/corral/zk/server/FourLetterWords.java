@@ -63,7 +63,7 @@ final class FourLetterWords {
                     + config.session().maxTimeout().toMillis() + "\nserverId=" + s.nodeId() + "\n";
             case "envi" -> "Environment:\nzookeeper.version=" + VERSION + "\njava.version=" + System.getProperty("java.version")
                     + "\njava.vendor=" + System.getProperty("java.vendor") + "\nos.name=" + System.getProperty("os.name") + "\n";
-            case "wchs" -> countConnections() + " connections watching " + server.corral.watches().count() + " paths\nTotal watches:"
+            case "wchs" -> server.connectionCount() + " connections watching " + server.corral.watches().count() + " paths\nTotal watches:"
                     + server.corral.watches().count() + "\n";
             default -> w + " is not executed because it is not in the whitelist.\n";
         };
@@ -73,12 +73,6 @@ final class FourLetterWords {
         return "Zookeeper version: " + VERSION + ", built on Corral\n";
     }
 
-    private int countConnections() {
-        int n = 0;
-        for (ZkConnection c : server.connections()) n++;
-        return n;
-    }
-
     private static String describe(ZkConnection c) {
         return "/" + c.address() + "[1](queued=" + c.queued() + ",recved=" + c.requests() + ",sent=" + c.requests() + ",sid=0x"
                 + Long.toHexString(c.session()) + ")";
@@ -86,7 +80,7 @@ final class FourLetterWords {
 
     private String srvr(NodeStatus s, TreeState t) {
         return versionLine() + "Latency min/avg/max: 0/0.0/0\nReceived: " + server.received.get() + "\nSent: " + server.sent.get()
-                + "\nConnections: " + countConnections() + "\nOutstanding: 0\nZxid: 0x" + Long.toHexString(t.lastZxid()) + "\nMode: "
+                + "\nConnections: " + server.connectionCount() + "\nOutstanding: 0\nZxid: 0x" + Long.toHexString(t.lastZxid()) + "\nMode: "
                 + mode(s) + "\nNode count: " + t.nodeCount() + "\n";
     }
 
@@ -100,7 +94,7 @@ final class FourLetterWords {
     private String mntr(NodeStatus s, TreeState t) {
         return "zk_version\t" + VERSION + "\nzk_server_state\t" + mode(s) + "\nzk_znode_count\t" + t.nodeCount() + "\nzk_watch_count\t"
                 + server.corral.watches().count() + "\nzk_ephemerals_count\t" + ephemerals(t) + "\nzk_approximate_data_size\t" + t.dataBytes()
-                + "\nzk_num_alive_connections\t" + countConnections() + "\nzk_outstanding_requests\t0\nzk_packets_received\t"
+                + "\nzk_num_alive_connections\t" + server.connectionCount() + "\nzk_outstanding_requests\t0\nzk_packets_received\t"
                 + server.received.get() + "\nzk_packets_sent\t" + server.sent.get() + "\nzk_last_zxid\t0x" + Long.toHexString(t.lastZxid())
                 + "\nzk_ready\t" + s.isReady() + "\n";
     }

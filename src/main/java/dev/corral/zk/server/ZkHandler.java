@@ -246,7 +246,7 @@ final class ZkHandler {
         long zxid = s0.lastZxid();
         try {
             return switch (r) {
-                case ZkRequest.Exists e -> watched(session, e.body().watch(), () -> {
+                case ZkRequest.Exists e -> watched(e.body().watch(), () -> {
                     TreeState s = state();
                     String path = path(e.body().path());
                     Znode node = s.find(path);
@@ -254,7 +254,7 @@ final class ZkHandler {
                     if (e.body().watch()) addWatch(session, path, WatchKind.DATA, caller);
                     return node == null ? Answer.error(ErrorCode.NO_NODE, s.lastZxid()) : Answer.ok(s.lastZxid(), new ExistsResponse(ZkConvert.stat(node.stat())));
                 });
-                case ZkRequest.GetData g -> watched(session, g.body().watch(), () -> {
+                case ZkRequest.GetData g -> watched(g.body().watch(), () -> {
                     TreeState s = state();
                     String path = path(g.body().path());
                     Znode node = existing(s, path);
@@ -328,7 +328,7 @@ final class ZkHandler {
 
     /** getChildren, or getChildren2 ({@code withStat}): the names, and the watch if asked, in one step. */
     private Answer children(long session, String given, boolean watch, Caller caller, boolean withStat) {
-        return watched(session, watch, () -> {
+        return watched(watch, () -> {
             TreeState s = state();
             String path = path(given);
             Znode node = existing(s, path);
@@ -347,7 +347,7 @@ final class ZkHandler {
     }
 
     /** Runs a read that may set a watch inside the registry's lock, so that no change is missed between the two. */
-    private Answer watched(long session, boolean watch, java.util.function.Supplier<Answer> read) {
+    private Answer watched(boolean watch, java.util.function.Supplier<Answer> read) {
         if (!watch) return read.get();
         return corral.watches().atomically(read);
     }
