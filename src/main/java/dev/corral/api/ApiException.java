@@ -9,7 +9,10 @@ import java.util.Map;
  */
 public final class ApiException extends RuntimeException {
     final int status;
+    /** ZooKeeper's code; null for Corral's own codes, which only {@link #codeName} carries. */
     final ErrorCode code;
+    /** The error body's {@code code}. */
+    final String codeName;
     final String path;
     final Map<String, Object> extra;
 
@@ -17,6 +20,17 @@ public final class ApiException extends RuntimeException {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.codeName = code.name();
+        this.path = path;
+        this.extra = extra;
+    }
+
+    /** An error of Corral's own, with no ZooKeeper equivalent (such as {@code LOCK_HELD}). */
+    public ApiException(int status, String codeName, String message, String path, Map<String, Object> extra) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = null;
+        this.codeName = codeName;
         this.path = path;
         this.extra = extra;
     }

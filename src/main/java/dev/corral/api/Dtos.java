@@ -102,4 +102,39 @@ final class Dtos {
     record MemberStatus(int id, String role, int leader, long term, long commitIndex, long appliedZxid, long lastIndex, boolean ready,
             String notReadyReason,
             @Schema(description = "the port this node takes ZooKeeper clients on (corral.client-port), if it does") Integer clientPort) {}
+
+    @Schema(description = "Acquire a lock, or campaign in an election, as a session")
+    record QueueRequest(@Schema(description = "Session id (16 hex digits); its secret goes in the " + Sessions.SECRET_HEADER + " header",
+                    required = true) String session,
+            @Schema(description = "How long to wait to get to the head, in ms: 0 (default) tries once, at most 300000."
+                    + " While it waits the request keeps the session alive; if it gives up, or the connection closes, the session"
+                    + " leaves the queue") Long waitMs,
+            @Schema(description = "Elections only: the candidate's value, base64 (for example its address)") String value) {}
+
+    @Schema(description = "Replace the leader's value")
+    record ProclaimRequest(@Schema(description = "The leader's session id", required = true) String session,
+            @Schema(description = "The new value, base64") String value) {}
+
+    @Schema(description = "A lock's holder")
+    record LockHolder(@Schema(description = "The lock's name") String name,
+            @Schema(description = "The holding session") String session,
+            @Schema(description = "The holder's znode: /corral/locks/{name}/{session}-{10 digits}") String path,
+            @Schema(description = "Fencing token: the zxid of the write that queued the holder. Every later holder's token is"
+                    + " larger: give it to the resource the lock guards, and let it refuse smaller tokens") long token) {}
+
+    @Schema(description = "A lock as this node sees it")
+    record LockState(String name, @Schema(description = "Null when nobody holds it") LockHolder holder,
+            @Schema(description = "Sessions waiting behind the holder") int waiting) {}
+
+    @Schema(description = "An election's leader")
+    record Leader(@Schema(description = "The election's name") String name,
+            @Schema(description = "The leading session") String session,
+            @Schema(description = "The leader's znode: /corral/elections/{name}/{session}-{10 digits}") String path,
+            @Schema(description = "Fencing token: the zxid of the write that made this session a candidate; later leaders'"
+                    + " tokens are larger") long token,
+            @Schema(description = "The leader's value, base64") String value) {}
+
+    @Schema(description = "An election as this node sees it")
+    record ElectionState(String name, @Schema(description = "Null when there is no candidate") Leader leader,
+            @Schema(description = "Candidates, the leader included") int candidates) {}
 }

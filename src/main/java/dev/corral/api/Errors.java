@@ -34,7 +34,7 @@ final class Errors {
     /** The error object, for answers written below the REST layer ({@link HttpGate}). */
     static Map<String, Object> body(ApiException e) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", e.code.name());
+        body.put("code", e.codeName);
         body.put("message", e.getMessage());
         body.put("path", e.path);
         body.putAll(e.extra);

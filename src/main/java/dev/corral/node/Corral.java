@@ -35,6 +35,13 @@ public interface Corral {
 
     TreeState state();
 
+    /**
+     * Adds a listener that runs after every change of {@link #state()} (applied transactions, an installed snapshot),
+     * on the node's own thread: it must only take note and hand any work to another thread. It is never removed; add
+     * one per component, not one per request.
+     */
+    void addPublishedListener(Runnable listener);
+
     WatchRegistry watches();
 
     NodeStatus status();

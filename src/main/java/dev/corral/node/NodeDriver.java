@@ -185,6 +185,8 @@ public final class NodeDriver implements Corral, AutoCloseable {
     private final java.util.TreeMap<Long, List<Runnable>> appliedWaiters = new java.util.TreeMap<>();
     /** The snapshot being fetched from a leader, if any. */
     private Message.InstallSnapshot fetching;
+    /** Told after every change of the served tree; see {@link #addPublishedListener(Runnable)}. */
+    private final List<Runnable> publishedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * {@code storage} is the node's storage, already opened (and owned) by the caller, which hands it over: the
@@ -860,6 +862,18 @@ public final class NodeDriver implements Corral, AutoCloseable {
         while (!appliedWaiters.isEmpty() && appliedWaiters.firstKey() <= applied) {
             for (Runnable r : appliedWaiters.pollFirstEntry().getValue()) r.run();
         }
+        for (Runnable r : publishedListeners) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "node %d: a listener of the served tree failed", settings.raft().id());
+            }
+        }
+    }
+
+    @Override
+    public void addPublishedListener(Runnable listener) {
+        publishedListeners.add(listener);
     }
 
     /**

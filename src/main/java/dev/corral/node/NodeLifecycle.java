@@ -74,6 +74,7 @@ public class NodeLifecycle implements Corral, PeerHandler {
     private volatile NodeDriver driver;
     private volatile HttpTransport transport;
     private final WatchRegistry noWatches = new WatchRegistry(1, 0);
+    private final java.util.List<Runnable> publishedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     void onStart(@Observes StartupEvent event) {
         if (!config.autostart()) {
@@ -111,10 +112,14 @@ public class NodeLifecycle implements Corral, PeerHandler {
             transport = http;
             LOG.infof("node %d: member of %s", config.nodeId(), members.urls());
         }
-        driver = new NodeDriver(settings, storage, this::openStorage, m, System::currentTimeMillis, peers, message -> {
+        NodeDriver created = new NodeDriver(settings, storage, this::openStorage, m, System::currentTimeMillis, peers, message -> {
             LOG.errorf("node %d stopped: %s", config.nodeId(), message);
             Quarkus.asyncExit(3);
         });
+        created.addPublishedListener(() -> {
+            for (Runnable r : publishedListeners) r.run();
+        });
+        driver = created;
         driver.start();
     }
 
@@ -176,6 +181,11 @@ public class NodeLifecycle implements Corral, PeerHandler {
     public TreeState state() {
         NodeDriver d = driver;
         return d == null ? TreeState.initial() : d.state();
+    }
+
+    @Override
+    public void addPublishedListener(Runnable listener) {
+        publishedListeners.add(listener);
     }
 
     @Override
