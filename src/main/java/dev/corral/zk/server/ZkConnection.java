@@ -78,6 +78,8 @@ final class ZkConnection {
         final int xid;
         Answer answer;
         boolean closeAfter;
+        /** Computed off the event loop; its tree's zxid is in {@link #heavyZxids} until it is written. */
+        boolean heavy;
 
         Slot(int xid) {
             this.xid = xid;
@@ -105,6 +107,8 @@ final class ZkConnection {
     private final List<byte[]> early = new ArrayList<>(0);
 
     private final ArrayDeque<Slot> replies = new ArrayDeque<>();
+    /** The zxids of the trees that answers computed off the event loop read, in request order, until they are written. */
+    private final ArrayDeque<Long> heavyZxids = new ArrayDeque<>();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     /** Writes of this connection taken by the node and not yet answered. */
     private int writesInFlight;
@@ -355,7 +359,21 @@ final class ZkConnection {
                     pump();
                 }));
             } else {
-                fill(w.slot(), read(w.request(), w.caller()), false);
+                ZkHandler.Heavy heavy = handler.startHeavyRead(w.request(), w.caller(), session);
+                if (heavy == null) {
+                    fill(w.slot(), read(w.request(), w.caller()), false);
+                } else if (heavy.answer().isDone()) {
+                    fill(w.slot(), heavy.answer().join(), false);
+                } else {
+                    // Answers leave in request order whatever finishes first: the slot holds this one's place. Watch
+                    // events after the tree it read wait for its answer (see drainNotifications).
+                    w.slot().heavy = true;
+                    heavyZxids.addLast(heavy.zxid());
+                    heavy.answer().whenComplete((a, e) -> context.runOnContext(v -> {
+                        if (e != null) LOG.warnf(e, "ZooKeeper client %s: a read failed", address);
+                        fill(w.slot(), a != null ? a : Answer.error(ErrorCode.SYSTEM_ERROR, lastZxidSent), false);
+                    }));
+                }
             }
         }
     }
@@ -423,6 +441,10 @@ final class ZkConnection {
             long zxid = Math.max(lastZxidSent, a.zxid());
             lastZxidSent = zxid;
             write(a.err() == 0 ? ZkResponses.ok(s.xid, zxid, a.body()) : ZkResponses.error(s.xid, zxid, a.err()));
+            if (s.heavy) {
+                heavyZxids.pollFirst();
+                drainNotifications();
+            }
             if (s.closeAfter) {
                 close(s.xid == Xids.AUTH ? "authentication failed" : "session closed", s.xid == Xids.AUTH);
                 return;
@@ -451,8 +473,11 @@ final class ZkConnection {
      */
     private void drainNotifications() {
         long visible = corral.state().lastZxid();
+        Long heavy = heavyZxids.peekFirst();
         Notification n;
         while ((n = notifications.peek()) != null) {
+            // An answer computed off the event loop is still to be written: what happened after the tree it read waits.
+            if (heavy != null && n.zxid() > heavy) return;
             if (n.zxid() > visible && System.nanoTime() - n.queuedNanos() < NOTIFICATION_HOLD_MAX_NANOS) {
                 if (!recheckScheduled) {
                     recheckScheduled = true;

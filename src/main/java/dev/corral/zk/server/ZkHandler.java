@@ -64,9 +64,16 @@ final class ZkHandler {
     }
 
     private final Corral corral;
+    /** Where reads too big for the event loop are computed. */
+    private final java.util.concurrent.Executor worker;
 
     ZkHandler(Corral corral) {
+        this(corral, io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
+    }
+
+    ZkHandler(Corral corral, java.util.concurrent.Executor worker) {
         this.corral = corral;
+        this.worker = worker;
     }
 
     /** Requests that change the tree or wait for the leader: they run one at a time, and later reads wait for them. */
@@ -272,12 +279,6 @@ final class ZkHandler {
                     List<Acl> acl = AclCheck.permits(node.acl(), Acl.ADMIN, caller.ids()) ? node.acl() : AclCheck.redacted(node.acl());
                     yield Answer.ok(zxid, new GetAclResponse(ZkConvert.wireAcl(acl), ZkConvert.stat(node.stat())));
                 }
-                case ZkRequest.GetAllChildrenNumber g -> {
-                    String path = path(g.body().path());
-                    Znode node = existing(s0, path);
-                    readable(node, caller);
-                    yield Answer.ok(zxid, new GetAllChildrenNumberResponse((int) Math.min(Integer.MAX_VALUE, descendants(node))));
-                }
                 case ZkRequest.GetEphemerals g -> {
                     String prefix = g.body().prefixPath() == null ? "/" : g.body().prefixPath();
                     SessionEntry entry = s0.session(session);
@@ -326,6 +327,65 @@ final class ZkHandler {
         }
     }
 
+    /** Directories up to this size are listed on the event loop; listing them takes microseconds. */
+    static final int INLINE_CHILDREN_MAX = 1024;
+
+    /**
+     * A read whose answer may take long to compute, started here: the checks (and the watch, if asked) at once, the
+     * subtree walk of getAllChildrenNumber or the listing of a large directory on a worker thread, so that one client's
+     * big read never stalls the event loop that serves other connections. Null if {@code r} is not such a read (answer
+     * it with {@link #read}). The node read is immutable: computing on another thread sees the same state.
+     */
+    Heavy startHeavyRead(ZkRequest r, Caller caller, long session) {
+        long zxid0 = corral.state().lastZxid();
+        try {
+            return switch (r) {
+                case ZkRequest.GetAllChildrenNumber g -> {
+                    TreeState s = state();
+                    Znode node = existing(s, path(g.body().path()));
+                    readable(node, caller);
+                    long zxid = s.lastZxid();
+                    yield new Heavy(zxid, CompletableFuture.supplyAsync(() -> Answer.ok(zxid,
+                            new GetAllChildrenNumberResponse((int) Math.min(Integer.MAX_VALUE, descendants(node)))), worker));
+                }
+                case ZkRequest.GetChildren g -> heavyChildren(session, g.body().path(), g.body().watch(), caller, false);
+                case ZkRequest.GetChildren2 g -> heavyChildren(session, g.body().path(), g.body().watch(), caller, true);
+                default -> null;
+            };
+        } catch (ZkRefusal e) {
+            return new Heavy(zxid0, CompletableFuture.completedFuture(Answer.error(e.code, zxid0)));
+        }
+    }
+
+    /**
+     * A read computed off the event loop: the answer, and the zxid of the tree it reads. Watch events after that zxid
+     * must reach the client after the answer (it may set the watch they fire), those up to it before.
+     */
+    record Heavy(long zxid, CompletableFuture<Answer> answer) {}
+
+    private Heavy heavyChildren(long session, String given, boolean watch, Caller caller, boolean withStat) {
+        Znode[] seen = new Znode[1];
+        long[] zxid = new long[1];
+        Answer small = watched(watch, () -> {
+            TreeState s = state();
+            String path = path(given);
+            Znode node = existing(s, path);
+            readable(node, caller);
+            if (watch) addWatch(session, path, WatchKind.CHILD, caller);
+            if (node.numChildren() <= INLINE_CHILDREN_MAX) return childrenAnswer(s.lastZxid(), node, withStat);
+            seen[0] = node;
+            zxid[0] = s.lastZxid();
+            return null;
+        });
+        if (small != null) return new Heavy(small.zxid(), CompletableFuture.completedFuture(small));
+        return new Heavy(zxid[0], CompletableFuture.supplyAsync(() -> childrenAnswer(zxid[0], seen[0], withStat), worker));
+    }
+
+    private static Answer childrenAnswer(long zxid, Znode node, boolean withStat) {
+        return Answer.ok(zxid, withStat ? new GetChildren2Response(node.childNames(), ZkConvert.stat(node.stat()))
+                : new GetChildrenResponse(node.childNames()));
+    }
+
     /** getChildren, or getChildren2 ({@code withStat}): the names, and the watch if asked, in one step. */
     private Answer children(long session, String given, boolean watch, Caller caller, boolean withStat) {
         return watched(watch, () -> {
@@ -334,8 +394,7 @@ final class ZkHandler {
             Znode node = existing(s, path);
             readable(node, caller);
             if (watch) addWatch(session, path, WatchKind.CHILD, caller);
-            return Answer.ok(s.lastZxid(), withStat ? new GetChildren2Response(node.childNames(), ZkConvert.stat(node.stat()))
-                    : new GetChildrenResponse(node.childNames()));
+            return childrenAnswer(s.lastZxid(), node, withStat);
         });
     }
 

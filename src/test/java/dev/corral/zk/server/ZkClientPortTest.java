@@ -141,6 +141,51 @@ class ZkClientPortTest {
     }
 
     @Test
+    void aLargeListingComputedOffTheEventLoopStillComesBeforeTheEventsOfItsWatch() throws Exception {
+        String path = unique("big");
+        ZooKeeper writer = connect(null);
+        writer.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        int size = ZkHandler.INLINE_CHILDREN_MAX + 100;
+        for (int from = 0; from < size; from += 100) {
+            List<Op> ops = new ArrayList<>();
+            for (int i = from; i < Math.min(size, from + 100); i++) {
+                ops.add(Op.create(path + "/c" + i, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+            }
+            writer.multi(ops);
+        }
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        ZooKeeper reader = connect(null);
+        for (int round = 0; round < 20; round++) {
+            seen.clear();
+            CountDownLatch answered = new CountDownLatch(1);
+            CountDownLatch fired = new CountDownLatch(1);
+            String added = "n" + round;
+            boolean[] listed = new boolean[1];
+            reader.getChildren(path, e -> {
+                seen.add("event");
+                fired.countDown();
+            }, (rc, p, ctx, children) -> {
+                seen.add("answer");
+                listed[0] = children != null && children.contains(added);
+                answered.countDown();
+            }, null);
+            // The change races the listing, which a worker thread builds.
+            writer.create(path + "/" + added, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            assertTrue(answered.await(DEADLINE.toSeconds(), TimeUnit.SECONDS), "round " + round + ": no answer");
+            // If the answer already lists the child, the watch was set after it and fires on the next change.
+            if (listed[0]) writer.create(path + "/" + added + "-again", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            assertTrue(fired.await(DEADLINE.toSeconds(), TimeUnit.SECONDS),
+                    "round " + round + ": the watch set by the listing never fired (its event came before the answer and was dropped): " + seen);
+            assertEquals(List.of("answer", "event"), List.copyOf(seen), "round " + round);
+        }
+        assertEquals(size + 20 + 0L, reader.getAllChildrenNumber(path) - countAgain(reader, path));
+    }
+
+    private static long countAgain(ZooKeeper zk, String path) throws Exception {
+        return zk.getChildren(path, false).stream().filter(n -> n.endsWith("-again")).count();
+    }
+
+    @Test
     void aReadSentOnANotificationSeesTheChangeItAnnounces() throws Exception {
         String path = unique("visible");
         ZooKeeper writer = connect(null);
