@@ -20,6 +20,14 @@ import java.util.function.BiFunction;
 /** Waits for a write's outcome, with the configured deadline, and maps failures to the contract's errors. */
 @ApplicationScoped
 public class Outcomes {
+    /**
+     * The error body's {@code outcome} field on a 503 for a write: {@code unknown} when the change may or may not have
+     * been made (read before retrying), {@code not-made} when it certainly was not (retry at will). Clients decide by
+     * this field, never by the message.
+     */
+    static final Map<String, Object> UNKNOWN = Map.of("outcome", "unknown");
+    static final Map<String, Object> NOT_MADE = Map.of("outcome", "not-made");
+
     @Inject
     CorralConfig config;
 
@@ -30,8 +38,8 @@ public class Outcomes {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error;
                 if (cause instanceof TimeoutException) {
-                    throw new ApiException(ErrorCode.OPERATION_TIMEOUT, "no outcome within " + timeoutMs
-                            + " ms; the change may or may not have been made", path);
+                    throw new ApiException(503, ErrorCode.OPERATION_TIMEOUT, "no outcome within " + timeoutMs
+                            + " ms; the change may or may not have been made", path, UNKNOWN);
                 }
                 throw new ApiException(500, ErrorCode.SYSTEM_ERROR, "the write failed: " + cause.getMessage(), path, Map.of());
             }
@@ -41,9 +49,9 @@ public class Outcomes {
                 case Outcome.Unavailable u -> throw new ApiException(503, u.code(), u.message(), path,
                         u.leaderId() == 0 ? Map.of() : Map.of("leader", u.leaderId()));
                 case Outcome.Lost l -> throw new ApiException(503, ErrorCode.CONNECTION_LOSS, l.message() + "; it did not happen, retry",
-                        path, Map.of());
+                        path, NOT_MADE);
                 case Outcome.Unknown u -> throw new ApiException(503, ErrorCode.CONNECTION_LOSS, "outcome unknown: " + u.message()
-                        + "; the change may or may not have been made, read before retrying", path, Map.of());
+                        + "; the change may or may not have been made, read before retrying", path, UNKNOWN);
             };
         });
     }

@@ -19,6 +19,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -44,8 +52,11 @@ class ZkClusterIT {
     private Cluster cluster;
     private final List<ZooKeeper> clients = new ArrayList<>();
 
+    private final List<CuratorFramework> curators = new ArrayList<>();
+
     @AfterEach
     void tearDown() throws InterruptedException {
+        for (CuratorFramework c : curators) c.close();
         for (ZooKeeper zk : clients) zk.close();
         if (cluster != null) cluster.close();
     }
@@ -134,5 +145,67 @@ class ZkClusterIT {
             if (System.nanoTime() > gone) fail("the ephemeral outlived its closed session");
             Thread.sleep(50);
         }
+    }
+
+    @Test
+    void curatorsMutexKeepsItsHoldersApartWhileTheLeaderIsKilled() throws Exception {
+        cluster = Cluster.start(work, "zk-curator", 3, Map.of());
+        int leader = cluster.awaitLeader();
+        List<String> hosts = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) hosts.add("127.0.0.1:" + cluster.clientPort(id));
+        String lock = "/locks/counter";
+        String counter = "/counter";
+        int clientCount = 3;
+        int rounds = 12;
+        AtomicInteger holders = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        CountDownLatch someDone = new CountDownLatch(clientCount * rounds / 3);
+        ExecutorService pool = Executors.newFixedThreadPool(clientCount);
+        try {
+            List<CuratorFramework> cs = new ArrayList<>();
+            for (int i = 0; i < clientCount; i++) {
+                // Each client starts on another node (and may move to any other).
+                List<String> order = new ArrayList<>(hosts);
+                java.util.Collections.rotate(order, i);
+                CuratorFramework c = CuratorFrameworkFactory.newClient(String.join(",", order), 20_000, 10_000,
+                        new ExponentialBackoffRetry(100, 29, 1_000));
+                curators.add(c);
+                c.start();
+                assertTrue(c.blockUntilConnected((int) DEADLINE.toSeconds(), TimeUnit.SECONDS), "Curator did not connect");
+                cs.add(c);
+            }
+            cs.getFirst().create().creatingParentsIfNeeded().forPath(counter, ByteBuffer.allocate(4).putInt(0).array());
+            List<Future<?>> runs = new ArrayList<>();
+            for (CuratorFramework c : cs) {
+                runs.add(pool.submit(() -> {
+                    InterProcessMutex mutex = new InterProcessMutex(c, lock);
+                    for (int k = 0; k < rounds; k++) {
+                        assertTrue(mutex.acquire(DEADLINE.toSeconds(), TimeUnit.SECONDS), "no lock within " + DEADLINE);
+                        try {
+                            if (holders.incrementAndGet() > 1) overlaps.incrementAndGet();
+                            // An absolute write under the lock: Curator's retry after a connection loss is harmless.
+                            int v = ByteBuffer.wrap(c.getData().forPath(counter)).getInt();
+                            c.setData().forPath(counter, ByteBuffer.allocate(4).putInt(v + 1).array());
+                            holders.decrementAndGet();
+                        } finally {
+                            mutex.release();
+                        }
+                        done.incrementAndGet();
+                        someDone.countDown();
+                    }
+                    return null;
+                }));
+            }
+            assertTrue(someDone.await(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the clients made no progress");
+            cluster.kill9(leader);
+            for (Future<?> f : runs) f.get(2 * DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, overlaps.get(), "two clients held the lock at once");
+        assertEquals(clientCount * rounds, done.get());
+        assertEquals(clientCount * rounds, ByteBuffer.wrap(curators.getFirst().getData().forPath(counter)).getInt(),
+                "an increment was lost");
     }
 }

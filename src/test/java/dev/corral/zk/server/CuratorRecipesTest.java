@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,6 +27,13 @@ import org.apache.curator.framework.recipes.barriers.DistributedDoubleBarrier;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderSelector;
+import org.apache.curator.framework.recipes.leader.LeaderSelectorListenerAdapter;
+import org.apache.curator.framework.recipes.shared.SharedCount;
+import org.apache.curator.framework.recipes.shared.VersionedValue;
+import org.apache.curator.x.discovery.ServiceDiscovery;
+import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
+import org.apache.curator.x.discovery.ServiceInstance;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.framework.recipes.locks.InterProcessReadWriteLock;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -238,5 +246,108 @@ class CuratorRecipesTest {
             writer.delete().forPath(path + "/a");
             assertEquals("deleted " + path + "/a", events.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS));
         }
+    }
+
+    @Test
+    void leaderSelectorsTakeTurnsAndNeverLeadTogether() throws Exception {
+        String path = unique("selector");
+        AtomicInteger leading = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        List<String> turns = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch allLed = new CountDownLatch(2 * 3);
+        List<LeaderSelector> selectors = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = "s" + i;
+            LeaderSelector s = new LeaderSelector(client(), path, new LeaderSelectorListenerAdapter() {
+                @Override
+                public void takeLeadership(CuratorFramework c) {
+                    if (leading.incrementAndGet() > 1) overlaps.incrementAndGet();
+                    turns.add(id);
+                    leading.decrementAndGet();
+                    allLed.countDown();
+                    // Returning gives leadership up; autoRequeue queues this selector again.
+                }
+            });
+            s.setId(id);
+            s.autoRequeue();
+            selectors.add(s);
+        }
+        for (LeaderSelector s : selectors) s.start();
+        assertTrue(allLed.await(DEADLINE.toSeconds(), TimeUnit.SECONDS), "only these turns were taken: " + turns);
+        for (LeaderSelector s : selectors) s.close();
+        assertEquals(0, overlaps.get(), "two selectors led at once");
+        for (int i = 0; i < 3; i++) {
+            String id = "s" + i;
+            assertTrue(turns.stream().filter(id::equals).count() >= 1, id + " never led: " + turns);
+        }
+    }
+
+    @Test
+    void aSharedCountLosesNoCompareAndSetIncrement() throws Exception {
+        String path = unique("shared-count");
+        List<Callable<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            SharedCount count = new SharedCount(client(), path, 0);
+            count.start();
+            tasks.add(() -> {
+                int conflicts = 0;
+                for (int k = 0; k < 20; k++) {
+                    while (true) {
+                        VersionedValue<Integer> v = count.getVersionedValue();
+                        if (count.trySetCount(v, v.getValue() + 1)) break;
+                        conflicts++;
+                    }
+                }
+                count.close();
+                return conflicts;
+            });
+        }
+        all(tasks);
+        SharedCount check = new SharedCount(client(), path, 0);
+        check.start();
+        assertEquals(CLIENTS * 20, check.getCount());
+        check.close();
+    }
+
+    @Test
+    void serviceDiscoveryFindsRegisteredInstancesAndForgetsThoseThatLeave() throws Exception {
+        String base = unique("services");
+        List<ServiceDiscovery<Void>> registries = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ServiceInstance<Void> instance = ServiceInstance.<Void>builder().name("billing").id("billing-" + i)
+                    .address("10.0.0." + (i + 1)).port(8000 + i).build();
+            ServiceDiscovery<Void> d = ServiceDiscoveryBuilder.builder(Void.class).client(client()).basePath(base)
+                    .thisInstance(instance).build();
+            d.start();
+            registries.add(d);
+        }
+        ServiceDiscovery<Void> reader = ServiceDiscoveryBuilder.builder(Void.class).client(client()).basePath(base).build();
+        reader.start();
+        assertEquals(List.of("billing"), new ArrayList<>(reader.queryForNames()));
+        List<String> ids = reader.queryForInstances("billing").stream().map(ServiceInstance::getId).sorted().toList();
+        assertEquals(List.of("billing-0", "billing-1", "billing-2"), ids);
+        ServiceInstance<Void> one = reader.queryForInstance("billing", "billing-1");
+        assertEquals("10.0.0.2", one.getAddress());
+        assertEquals(8001, one.getPort());
+
+        // An instance's registration is an ephemeral znode: closing its client's session removes it.
+        registries.get(1).close();
+        CuratorFramework owner = clients.get(1);
+        owner.close();
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        List<String> left;
+        do {
+            left = reader.queryForInstances("billing").stream().map(ServiceInstance::getId).sorted().toList();
+        } while (!left.equals(List.of("billing-0", "billing-2")) && System.nanoTime() < deadline && pause());
+        assertEquals(List.of("billing-0", "billing-2"), left);
+        reader.close();
+        registries.get(0).close();
+        registries.get(2).close();
+    }
+
+    /** The interval between two polls of a condition; it orders nothing, the condition does. */
+    private static boolean pause() throws InterruptedException {
+        Thread.sleep(20);
+        return true;
     }
 }
