@@ -138,13 +138,7 @@ class Queues {
             throw ApiException.badArguments("waitMs must be between 0 and " + WAIT_MS_MAX + ", was " + waitMs, dir);
         }
         Entry e = new Entry(dir, caller, data, System.nanoTime() + waitMs * 1_000_000L, connection, notHeadCode, notHeadWhat);
-        findOrJoin(e, 0).thenAccept(path -> {
-            e.own = path;
-            round(e);
-        }).exceptionally(t -> {
-            e.result.completeExceptionally(unwrap(t));
-            return null;
-        });
+        join(e);
         if (waitMs > 0) {
             long touchMs = Math.max(100, sessionTimeoutMs / 3);
             long checkMs = Math.min(CONNECTION_CHECK_MS, touchMs);
@@ -201,6 +195,21 @@ class Queues {
     }
 
     // ---- joining ----
+
+    /** Finds or takes the session's place, then judges the queue (on a worker: never on the node's own thread). */
+    private void join(Entry e) {
+        try {
+            findOrJoin(e, 0).thenAcceptAsync(path -> {
+                e.own = path;
+                round(e);
+            }, Infrastructure.getDefaultWorkerPool()).exceptionally(t -> {
+                e.result.completeExceptionally(unwrap(t));
+                return null;
+            });
+        } catch (RuntimeException x) {
+            e.result.completeExceptionally(x);
+        }
+    }
 
     private CompletionStage<String> findOrJoin(Entry e, int attempt) {
         TreeState state = corral.state();
@@ -294,13 +303,7 @@ class Queues {
         if (state.session(id) == null) {
             e.result.completeExceptionally(Sessions.expired(id, e.dir));
         } else if (e.rejoins++ < 3 && !e.cancelled) {
-            findOrJoin(e, 0).thenAccept(path -> {
-                e.own = path;
-                round(e);
-            }).exceptionally(t -> {
-                e.result.completeExceptionally(unwrap(t));
-                return null;
-            });
+            join(e);
         } else {
             e.result.completeExceptionally(new ApiException(ErrorCode.CONNECTION_LOSS, "the session's place in " + e.dir
                     + " was deleted by someone else, again and again", e.dir));
