@@ -162,14 +162,16 @@ final class Transport {
             result.complete(new Reply(status, Json.parseOrNull(response.body()), zxid, server));
             return;
         }
-        CorralException failure = Json.error(status, Json.parseOrNull(response.body()), call.path());
+        com.fasterxml.jackson.databind.JsonNode body = Json.parseOrNull(response.body());
+        CorralException failure = Json.error(status, body, call.path());
+        String outcome = body == null ? null : body.path("outcome").asText(null);
         if (status != 502 && status != 503 && status != 504) {
             result.completeExceptionally(failure);
             return;
         }
         boolean moved = failure.code() != ErrorCode.THROTTLED_OP;
         if (moved) serverFailed(server);
-        if (write && outcomeUnknown(failure)) {
+        if (write && outcomeUnknown(failure, outcome)) {
             result.completeExceptionally(failure);
             return;
         }
@@ -186,7 +188,9 @@ final class Transport {
      * unknown outcome ({@code "outcome unknown: …; the change may or may not have been made"}). Every other 503 is a
      * node that did not take the write (no leader, not ready, overloaded, a proposal lost to a new leader).
      */
-    static boolean outcomeUnknown(CorralException failure) {
+    static boolean outcomeUnknown(CorralException failure, String outcome) {
+        // The node says so in the error's "outcome" field; older nodes only in the message.
+        if (outcome != null) return outcome.equals("unknown");
         if (failure.code() == ErrorCode.OPERATION_TIMEOUT || failure.code() == ErrorCode.REQUEST_TIMEOUT) return true;
         String detail = failure.detail() == null ? "" : failure.detail();
         return failure.code() == ErrorCode.CONNECTION_LOSS && (detail.contains("outcome unknown") || detail.contains("may or may not"));
