@@ -24,13 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/corral} as users run it: the real script, finding a JDK 25 and the built jars (the client jar and
- * Jackson's, from {@code ./mvnw package}) by itself, against a packaged node; and its clear refusals when there is no
- * JDK 25 or no build.
+ * Jackson's, from {@code ./mvnw package}) by itself, against a packaged node; the README's command-line session,
+ * replayed line by line; and the script's clear refusals when there is no JDK 25 or no build.
  */
 class CliScriptIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Path SCRIPT = Path.of("bin/corral").toAbsolutePath();
     private static final AtomicInteger RUNS = new AtomicInteger();
+    /** The README section whose session {@link #theReadmesCommandLineSessionPrintsWhatTheReadmeShows} replays. */
+    private static final String SECTION = "## Command line";
+    private static final String README_SERVER = "http://127.0.0.1:8080";
+    private static final String MARKER = "@@corral-cli-readme-step@@";
 
     @TempDir
     Path work;
@@ -76,6 +80,88 @@ class CliScriptIT {
             assertTrue(unreachable.err().startsWith("corral get: CONNECTION_LOSS"), unreachable::toString);
             assertEquals(1, unreachable.err().lines().count(), "the client's own logging stays quiet: " + unreachable);
         }
+    }
+
+    @Test
+    void theReadmesCommandLineSessionPrintsWhatTheReadmeShows() throws Exception {
+        List<ReadmeStep> steps = readmeSteps(Files.readString(Path.of("README.md"), StandardCharsets.UTF_8));
+        Path bin = Files.createDirectories(work.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("corral"), SCRIPT);
+        Path shell = Files.createDirectories(work.resolve("shell"));
+        try (PackagedNode node = PackagedNode.startReady(work.resolve("readme-data"), "CliScriptIT-readme.log")) {
+            // One shell for all the commands, as a user typing them; standard error in line with standard output.
+            StringBuilder script = new StringBuilder("exec 2>&1\ncd \"$1\"\nexport PATH=" + bin + ":$PATH\n");
+            for (ReadmeStep step : steps) {
+                script.append(step.command().replace(README_SERVER, node.url())).append('\n');
+                script.append("printf '\\n%s\\n' '").append(MARKER).append("'\n");
+            }
+            Path file = Files.writeString(work.resolve("readme.sh"), script);
+            Run run = run(Path.of("/bin/bash"), Map.of("JAVA_HOME", System.getProperty("java.home")), new byte[0], "--noprofile", "--norc",
+                    file.toString(), shell.toString());
+            assertEquals(0, run.code(), run::toString);
+            List<String> outputs = new ArrayList<>(List.of(run.out().split("\n" + MARKER + "\n", -1)));
+            assertEquals("", outputs.removeLast(), () -> "output after the last step: " + run);
+            assertEquals(steps.size(), outputs.size(), run::toString);
+            for (int i = 0; i < steps.size(); i++) {
+                ReadmeStep step = steps.get(i);
+                String actual = outputs.get(i).replaceAll("\n+$", "");
+                if (!step.pattern().matcher(actual.isEmpty() ? "" : actual + "\n").matches()) {
+                    fail("README.md line " + step.readmeLine() + ": " + step.command() + "\nREADME shows:\n" + String.join("\n", step.expected())
+                            + "\nbut it printed:\n" + actual);
+                }
+            }
+        }
+    }
+
+    /** One {@code $ } command of the README's command-line session and the lines it shows after it. */
+    record ReadmeStep(String command, List<String> expected, int readmeLine) {
+        /**
+         * The expected lines as a pattern: {@code ...} within a line stands for any text in it, a line of just
+         * {@code ...} for any number of lines; all else is literal.
+         */
+        java.util.regex.Pattern pattern() {
+            StringBuilder regex = new StringBuilder();
+            for (String line : expected) {
+                if (line.equals("...")) {
+                    regex.append("(?:[^\\n]*\\n)*?");
+                    continue;
+                }
+                String[] parts = line.split("\\.\\.\\.", -1);
+                for (int i = 0; i < parts.length; i++) {
+                    if (i > 0) regex.append("[^\\n]*");
+                    regex.append(java.util.regex.Pattern.quote(parts[i]));
+                }
+                regex.append("\\n");
+            }
+            return java.util.regex.Pattern.compile(regex.toString());
+        }
+    }
+
+    /** The {@code $ } commands of the sh blocks in the section {@value #SECTION}, in order. */
+    static List<ReadmeStep> readmeSteps(String readme) {
+        List<String> lines = readme.lines().toList();
+        int start = lines.indexOf(SECTION);
+        if (start < 0) throw new AssertionError("README.md has no line '" + SECTION + "'");
+        List<ReadmeStep> steps = new ArrayList<>();
+        boolean inBlock = false;
+        for (int i = start + 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (!inBlock && line.startsWith("## ")) break;
+            if (line.startsWith("```")) {
+                inBlock = !inBlock;
+                continue;
+            }
+            if (!inBlock) continue;
+            if (line.startsWith("$ ")) {
+                steps.add(new ReadmeStep(line.substring(2), new ArrayList<>(), i + 1));
+            } else if (steps.isEmpty()) {
+                throw new AssertionError("README.md line " + (i + 1) + ": output before any command: " + line);
+            } else {
+                steps.getLast().expected().add(line);
+            }
+        }
+        if (steps.isEmpty()) throw new AssertionError("README.md: '" + SECTION + "' shows no command");
+        return steps;
     }
 
     @Test
