@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ final class Context implements AutoCloseable {
 
     /** A value operand as bytes: its UTF-8 encoding, or, for {@code -}, all of standard input. */
     byte[] value(String operand) {
-        if (!operand.equals("-")) return operand.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (!operand.equals("-")) return operand.getBytes(StandardCharsets.UTF_8);
         return readBounded(in, "standard input");
     }
 

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -61,18 +60,13 @@ public final class CorralCli {
     private static final Logger CLIENT_LOG = Logger.getLogger("dev.corral.client");
 
     private final Map<String, String> env;
-    private final Map<String, Command> commands = new LinkedHashMap<>();
+    private final Commands commands = new Commands();
     /** The command running now, for the shutdown hook to close its session. */
     private volatile Context running;
 
     /** A tool reading {@code env} for its defaults ({@code CORRAL_SERVER}, {@code CORRAL_SESSION_SECRET}). */
     public CorralCli(Map<String, String> env) {
         this.env = Map.copyOf(env);
-        List<Command> all = new ArrayList<>(NodeCommands.all());
-        all.add(WatchCommand.command());
-        all.add(MultiCommand.command());
-        all.addAll(ClusterCommands.all());
-        for (Command c : all) commands.put(c.name(), c);
     }
 
     /** Runs one command and exits with its code. */
@@ -108,23 +102,23 @@ public final class CorralCli {
             }
             if (rest.isEmpty()) {
                 if (leading.has("--help")) {
-                    out.print(overview());
+                    out.print(commands.overview(LEADING));
                     return EXIT_OK;
                 }
                 throw CliException.usage("no command given");
             }
             if (rest.getFirst().equals("help")) return help(rest.subList(1, rest.size()), out);
-            int words = isGroup(rest.getFirst()) ? 2 : 1;
+            int words = commands.isGroup(rest.getFirst()) ? 2 : 1;
             scope = "corral " + String.join(" ", rest.subList(0, Math.min(words, rest.size())));
             List<String> tokens = rest.subList(Math.min(words, rest.size()), rest.size());
             if (words == 2 && (rest.size() < 2 || Args.isOption(rest.get(1)))) {
                 if (leading.has("--help") || helpAsked(rest.subList(1, rest.size()))) {
-                    out.print(groupHelp(rest.getFirst()));
+                    out.print(commands.groupHelp(rest.getFirst()));
                     return EXIT_OK;
                 }
-                throw CliException.usage("expected a subcommand: " + subcommands(rest.getFirst()));
+                throw CliException.usage("expected a subcommand: " + commands.subcommands(rest.getFirst()));
             }
-            Command command = find(rest.subList(0, words));
+            Command command = commands.find(rest.subList(0, words));
             if (leading.has("--help") || helpAsked(tokens)) {
                 out.print(command.help());
                 return EXIT_OK;
@@ -174,22 +168,6 @@ public final class CorralCli {
             if (t.equals("--help") || t.equals("-h")) return true;
         }
         return false;
-    }
-
-    private boolean isGroup(String word) {
-        return commands.keySet().stream().anyMatch(name -> name.startsWith(word + " "));
-    }
-
-    private String subcommands(String group) {
-        return String.join(", ", commands.keySet().stream().filter(n -> n.startsWith(group + " "))
-                .map(n -> n.substring(group.length() + 1)).toList());
-    }
-
-    private Command find(List<String> words) {
-        Command c = commands.get(String.join(" ", words));
-        if (c != null) return c;
-        if (words.size() == 2) throw CliException.usage("unknown subcommand '" + words.get(1) + "'; expected: " + subcommands(words.get(0)));
-        throw CliException.usage("unknown command '" + words.get(0) + "'");
     }
 
     private static void checkOperands(Command command, Args a) {
@@ -243,54 +221,16 @@ public final class CorralCli {
 
     private int help(List<String> words, PrintStream out) {
         if (words.isEmpty()) {
-            out.print(overview());
+            out.print(commands.overview(LEADING));
             return EXIT_OK;
         }
-        if (words.size() == 1 && isGroup(words.getFirst())) {
-            out.print(groupHelp(words.getFirst()));
+        if (words.size() == 1 && commands.isGroup(words.getFirst())) {
+            out.print(commands.groupHelp(words.getFirst()));
             return EXIT_OK;
         }
         if (words.size() > 2) throw CliException.usage("help takes a command's name, not '" + String.join(" ", words) + "'");
-        out.print(find(words).help());
+        out.print(commands.find(words).help());
         return EXIT_OK;
-    }
-
-    private String groupHelp(String group) {
-        StringBuilder b = new StringBuilder("Usage: corral " + group + " COMMAND\n\nCommands:\n");
-        commands.values().stream().filter(c -> c.name().startsWith(group + " ")).forEach(c -> line(b, c));
-        b.append("\nFor a command's options: corral ").append(group).append(" COMMAND --help\n");
-        return b.toString();
-    }
-
-    private static void line(StringBuilder b, Command c) {
-        String left = c.name() + (c.operandsSyntax().isEmpty() ? "" : " " + c.operandsSyntax());
-        b.append("  ").append(left).append(" ".repeat(Math.max(1, 28 - left.length()))).append(c.summary()).append("\n");
-    }
-
-    /** The tool's help: commands, global options, exit codes. */
-    String overview() {
-        StringBuilder b = new StringBuilder("""
-                Usage: corral [GLOBAL OPTIONS] COMMAND [OPTIONS] [OPERANDS]
-
-                A command-line client of a Corral cluster, over its REST API: one command per run.
-
-                Commands:
-                """);
-        commands.values().forEach(c -> line(b, c));
-        line(b, new Command("help", "[COMMAND]", 0, 2, "this help, or a command's (also: corral COMMAND --help)", "", List.of(), c -> EXIT_OK));
-        b.append("\nGlobal options (before or after the command):\n");
-        Command.appendOptions(b, LEADING);
-        b.append("""
-
-                Exit codes:
-                  0  success
-                  1  the cluster refused the request: NO_NODE, NODE_EXISTS, BAD_VERSION, NOT_EMPTY, NO_AUTH, ...
-                     (standard error shows the code, the path and the message)
-                  2  usage error: unknown command or option, missing or malformed operand, unreadable file
-                  3  no node could be reached or could serve in time, the session was lost, or a write's
-                     outcome is unknown (read before trying it again)
-                """);
-        return b.toString();
     }
 
     /** The client jar's version, from its manifest. */

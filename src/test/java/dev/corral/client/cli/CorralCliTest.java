@@ -1,30 +1,26 @@
 package dev.corral.client.cli;
 
+import static dev.corral.client.cli.CliTests.closedPort;
+import static dev.corral.client.cli.CliTests.concat;
+import static dev.corral.client.cli.CliTests.run;
+import static dev.corral.client.cli.CliTests.uniquePath;
+import static dev.corral.client.cli.CliTests.url;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.client.CorralClient;
-import dev.corral.client.CreateMode;
 import dev.corral.client.Op;
 import dev.corral.client.Session;
+import dev.corral.client.cli.CliTests.Result;
+import dev.corral.client.cli.CliTests.Running;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,8 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @QuarkusTest
 class CorralCliTest {
-    private static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static final AtomicLong COUNTER = new AtomicLong();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> COMMANDS = List.of("ls", "tree", "get", "stat", "create", "set", "delete", "watch", "multi",
             "cluster status", "session info");
@@ -60,25 +51,9 @@ class CorralCliTest {
 
     private CorralClient client;
 
-    /** What one run of the tool did. */
-    record Result(int code, byte[] outBytes, String err) {
-        String out() {
-            return new String(outBytes, StandardCharsets.UTF_8);
-        }
-
-        List<String> lines() {
-            return out().lines().toList();
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout:\n" + out() + "\n--- stderr:\n" + err;
-        }
-    }
-
     @BeforeEach
     void connect() {
-        await("the node to become ready", () -> readyStatus() == 200);
+        CliTests.awaitReady();
         client = CorralClient.builder().servers(url()).sessionTimeout(Duration.ofSeconds(30)).build();
     }
 
@@ -335,7 +310,7 @@ class CorralCliTest {
     @Test
     void watchPrintsChangesMadeByAnotherClientAndExitsAfterCount() throws Exception {
         String path = uniquePath("watch");
-        Running watch = start("watch", path, "--count", "3");
+        Running watch = new Running("watch", path, "--count", "3");
         watch.awaitWatching();
         client.create(path, "a".getBytes(StandardCharsets.UTF_8));
         long set = client.setData(path, "b".getBytes(StandardCharsets.UTF_8)).mzxid();
@@ -353,7 +328,7 @@ class CorralCliTest {
     void watchRecursiveSeesChangesBelowAsJson() throws Exception {
         String root = uniquePath("watchr");
         client.create(root, null);
-        Running watch = start("watch", root, "-r", "-n", "2", "--json");
+        Running watch = new Running("watch", root, "-r", "-n", "2", "--json");
         watch.awaitWatching();
         long created = client.create(root + "/a", null).stat().czxid();
         client.delete(root + "/a");
@@ -452,112 +427,15 @@ class CorralCliTest {
 
     // ---- plumbing ----
 
-    /** One run with the node as server. */
-    private Result tool(String... args) {
+    /** One run with the test node as server (help needs none). */
+    private static Result tool(String... args) {
         return toolWithInput(new byte[0], args);
     }
 
-    private Result toolWithInput(byte[] stdin, String... args) {
+    private static Result toolWithInput(byte[] stdin, String... args) {
         if (args.length > 0 && (args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h"))) {
             return run(Map.of(), stdin, args);
         }
         return run(Map.of(), stdin, concat(List.of("--server", url()), args));
-    }
-
-    private static Result run(Map<String, String> env, byte[] stdin, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new CorralCli(env).run(args, new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
-    }
-
-    /** A command running on a thread of its own, its output readable as it comes. */
-    private final class Running {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        private final CompletableFuture<Integer> code = new CompletableFuture<>();
-        private final Thread thread;
-
-        Running(String... args) {
-            String[] line = concat(List.of("--server", url()), args);
-            thread = new Thread(() -> code.complete(new CorralCli(Map.of()).run(line, new ByteArrayInputStream(new byte[0]),
-                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))), "corral-cli-test");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        /** Waits for the line that says the watch is set. */
-        void awaitWatching() {
-            await("the watch to be set (stderr so far: " + err + ")", () -> err.toString(StandardCharsets.UTF_8).contains("watching ")
-                    || code.isDone());
-            assertFalse(code.isDone(), () -> "the command ended early: " + snapshot());
-        }
-
-        Result result() throws Exception {
-            try {
-                code.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                thread.interrupt();
-                fail("the command did not end within " + DEADLINE + ": " + snapshot());
-            }
-            return snapshot();
-        }
-
-        private Result snapshot() {
-            return new Result(code.getNow(-1), out.toByteArray(), err.toString(StandardCharsets.UTF_8));
-        }
-    }
-
-    private Running start(String... args) {
-        return new Running(args);
-    }
-
-    private static String[] concat(List<String> first, String... rest) {
-        List<String> all = new ArrayList<>(first);
-        all.addAll(List.of(rest));
-        return all.toArray(String[]::new);
-    }
-
-    private static String url() {
-        return "http://127.0.0.1:" + RestAssured.port;
-    }
-
-    private static String uniquePath(String name) {
-        return "/cli-" + name + "-" + Long.toString(System.nanoTime(), 36) + "-" + COUNTER.incrementAndGet();
-    }
-
-    private static int closedPort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int readyStatus() {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Polls {@code condition} until it holds, failing after the deadline; the pause between polls orders nothing. */
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) fail("timed out after " + DEADLINE.toSeconds() + " s waiting for " + what);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }
