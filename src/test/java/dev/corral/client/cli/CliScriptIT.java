@@ -75,10 +75,15 @@ class CliScriptIT {
             Run usage = corral(env, "get");
             assertEquals(2, usage.code(), usage::toString);
             assertTrue(usage.err().startsWith("corral get: missing operand"), usage::toString);
-            Run unreachable = corral(env, "--server", "http://127.0.0.1:" + closedPort(), "--timeout", "2s", "get", "/cli");
+            // Two dead servers: the client logs each move between them, which only --verbose shows.
+            String dead = "http://127.0.0.1:" + closedPort() + ",http://127.0.0.1:" + closedPort();
+            Run unreachable = corral(env, "--server", dead, "--timeout", "2s", "get", "/cli");
             assertEquals(3, unreachable.code(), unreachable::toString);
             assertTrue(unreachable.err().startsWith("corral get: CONNECTION_LOSS"), unreachable::toString);
             assertEquals(1, unreachable.err().lines().count(), "the client's own logging stays quiet: " + unreachable);
+            Run verbose = corral(env, "--verbose", "--server", dead, "--timeout", "2s", "get", "/cli");
+            assertEquals(3, verbose.code(), verbose::toString);
+            assertTrue(verbose.err().contains("failed; moving to"), verbose::toString);
         }
     }
 
