@@ -3,6 +3,7 @@ package dev.corral.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -264,6 +265,36 @@ public final class AsyncCorralClient {
     /** Waits until the current node has applied every write accepted before it. See {@link CorralClient#sync()}. */
     public CompletableFuture<Long> sync() {
         return api(() -> transport.send(Call.idempotent("POST", "/v1/sync", null)).thenApply(r -> r.body().path("zxid").asLong()));
+    }
+
+    // ---- cluster, sessions ----
+
+    /** The cluster's members and roles. See {@link CorralClient#cluster()}. */
+    public CompletableFuture<ClusterStatus> cluster() {
+        return api(() -> transport.send(Call.idempotent("GET", "/v1/cluster", null)).thenApply(r -> clusterStatus(r.body())));
+    }
+
+    /** A session, described. See {@link CorralClient#sessionInfo(String, String)}. */
+    public CompletableFuture<SessionInfo> sessionInfo(String id, String secret) {
+        Objects.requireNonNull(id, "id");
+        return api(() -> transport.send(Call.idempotent("GET", "/v1/sessions/" + UrlPaths.query(id), null).as(secret))
+                .thenApply(r -> new SessionInfo(Json.text(r.body(), "id"), Duration.ofMillis(r.body().path("timeoutMs").asLong()))));
+    }
+
+    private static ClusterStatus clusterStatus(JsonNode b) {
+        List<ClusterStatus.Member> members = new ArrayList<>();
+        for (JsonNode m : b.path("members")) {
+            members.add(new ClusterStatus.Member(m.path("id").asInt(), m.path("url").asText(""), m.path("role").asText(), m.path("self").asBoolean(),
+                    m.path("reachable").asBoolean(), longOrNull(m, "term"), longOrNull(m, "commitIndex"), longOrNull(m, "appliedZxid"),
+                    m.hasNonNull("ready") ? m.get("ready").asBoolean() : null, longOrNull(m, "lag"),
+                    m.hasNonNull("clientPort") ? m.get("clientPort").asInt() : null));
+        }
+        return new ClusterStatus(b.path("leader").asInt(), b.path("term").asLong(), b.path("commitIndex").asLong(), b.path("appliedZxid").asLong(),
+                members);
+    }
+
+    private static Long longOrNull(JsonNode parent, String field) {
+        return parent.hasNonNull(field) ? parent.get(field).asLong() : null;
     }
 
     // ---- persistent watches ----

@@ -351,6 +351,31 @@ public final class CorralClient implements AutoCloseable {
         return join(async.sync());
     }
 
+    // ---- cluster, sessions ----
+
+    /**
+     * The cluster's members and roles, as the current node sees them: the leader and term it knows, and each member as
+     * that member reports itself (or unreachable).
+     *
+     * @throws CorralException.ConnectionLossException if no node could answer within the retries
+     */
+    public ClusterStatus cluster() {
+        return join(async.cluster());
+    }
+
+    /**
+     * A session of the cluster's, described: any session, not only this client's, given its secret. Opens no session.
+     *
+     * @param id the session id, 16 hex digits
+     * @param secret the session's secret, which the cluster requires; null sends none (the cluster then refuses)
+     * @throws CorralException.SessionExpiredException if the cluster has no such session (it expired or was closed)
+     * @throws CorralException.AuthFailedException if the secret is missing or wrong
+     * @throws CorralException.BadArgumentsException if {@code id} is not 16 hex digits
+     */
+    public SessionInfo sessionInfo(String id, String secret) {
+        return join(async.sessionInfo(id, secret));
+    }
+
     // ---- persistent watches ----
 
     /**
