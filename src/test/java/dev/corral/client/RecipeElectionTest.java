@@ -9,6 +9,7 @@ import dev.corral.client.recipes.LeaderElection;
 import dev.corral.client.recipes.LeadershipListener;
 import dev.corral.client.recipes.RenewingClient;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -148,5 +149,33 @@ class RecipeElectionTest {
         assertEquals(2, firstRole.became.get());
         assertEquals(0, firstRole.outOfOrder.get() + secondRole.outOfOrder.get());
         assertTrue(before != renewing.get());
+    }
+
+    @Test
+    void aLeaderCutOffFromTheClusterStopsLeadingAtOnceAndLeadsAgainOnceBackWithItsSession() {
+        String base = uniquePath("election-cut");
+        try (TcpProxy proxy = TcpProxy.start(ClientTests.port())) {
+            CorralClient c = CorralClient.builder().servers(proxy.url()).sessionTimeout(Duration.ofSeconds(30)).build();
+            closing.add(c);
+            Role role = new Role();
+            LeaderElection leader = new LeaderElection(c, base, "cut", role);
+            closing.add(leader);
+            leader.start();
+            ClientTests.await("it to lead", ClientTests.DEADLINE, () -> leader.isLeader() && role.leads());
+
+            long cut = System.nanoTime();
+            proxy.stop();
+            ClientTests.await("it to stop leading", ClientTests.DEADLINE, () -> !leader.isLeader() && !role.leads());
+            assertTrue(System.nanoTime() - cut < Duration.ofSeconds(10).toNanos(), "told well before its 30 s session could expire");
+            assertEquals(Optional.of("cut"), new LeaderElection(client(), base, "observer", role).currentLeader(),
+                    "its znode is still first: nobody else may lead while its session may live");
+
+            proxy.restart();
+            ClientTests.await("it to lead again", ClientTests.DEADLINE, () -> leader.isLeader() && role.leads());
+            assertEquals(2, role.became.get());
+            assertEquals(0, role.outOfOrder.get());
+            leader.close();
+            c.close();
+        }
     }
 }

@@ -156,4 +156,25 @@ class RecipeLockTest {
         }
         assertEquals(List.of(), observer.getChildren(base).names());
     }
+
+    @Test
+    void aHolderCutOffFromTheClusterIsSuspendedAndHoldsAgainOnceBackWithItsSession() throws Exception {
+        String base = uniquePath("cut");
+        BlockingQueue<LockState> states = new LinkedBlockingQueue<>();
+        try (TcpProxy proxy = TcpProxy.start(ClientTests.port());
+                CorralClient c = CorralClient.builder().servers(proxy.url()).sessionTimeout(Duration.ofSeconds(30)).build()) {
+            DistributedLock lock = new DistributedLock(() -> c, base, states::add);
+            lock.lock();
+            long token = lock.fencingToken();
+            proxy.stop();
+            assertEquals(LockState.SUSPENDED, states.poll(ClientTests.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+            assertFalse(lock.isHeld(), "not held while it may have been lost");
+            assertEquals(token, lock.fencingToken(), "the token is kept while suspended");
+            proxy.restart();
+            assertEquals(LockState.HELD, states.poll(ClientTests.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+            assertTrue(lock.isHeld());
+            lock.unlock();
+        }
+        assertEquals(List.of(), client().getChildren(base).names());
+    }
 }

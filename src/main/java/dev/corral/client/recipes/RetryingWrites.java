@@ -19,9 +19,13 @@ final class RetryingWrites {
 
     private RetryingWrites() {}
 
-    /** Whether {@code e} leaves a write's outcome unknown (or the write certainly not done): worth looking, then retrying. */
+    /**
+     * Whether {@code e} leaves a write's outcome unknown: worth looking, then perhaps trying again. A connection loss
+     * that is known not to have reached a node is not: the client has already tried every node, with its retries.
+     */
     static boolean outcomeUnknown(CorralException e) {
-        return e instanceof CorralException.ConnectionLossException || e instanceof CorralException.OperationTimeoutException;
+        return e instanceof CorralException.ConnectionLossException c && c.outcomeUnknown()
+                || e instanceof CorralException.OperationTimeoutException;
     }
 
     /** Creates {@code path} and any missing ancestor as persistent znodes; an existing one is fine. */
