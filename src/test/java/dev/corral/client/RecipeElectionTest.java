@@ -155,7 +155,9 @@ class RecipeElectionTest {
     void aLeaderCutOffFromTheClusterStopsLeadingAtOnceAndLeadsAgainOnceBackWithItsSession() {
         String base = uniquePath("election-cut");
         try (TcpProxy proxy = TcpProxy.start(ClientTests.port())) {
-            CorralClient c = CorralClient.builder().servers(proxy.url()).sessionTimeout(Duration.ofSeconds(30)).build();
+            // Retries for minutes: leadership must be dropped when the client loses touch, not when a request gives up.
+            CorralClient c = CorralClient.builder().servers(proxy.url()).sessionTimeout(Duration.ofSeconds(30))
+                    .retryPolicy(RetryPolicy.exponential(1000, Duration.ofMillis(100), Duration.ofMillis(500))).build();
             closing.add(c);
             Role role = new Role();
             LeaderElection leader = new LeaderElection(c, base, "cut", role);
