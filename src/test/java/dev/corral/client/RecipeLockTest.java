@@ -13,13 +13,18 @@ import dev.corral.client.recipes.LockState;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +32,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The distributed lock against the in-process node: several clients in contention never hold it together and lose no
  * guarded increment, fencing tokens grow from holder to holder, a timed attempt gives up its place, a holder whose
- * session ends is told it lost the lock while the next waiter gets it, and a create whose answer is lost is found
- * again rather than queued twice.
+ * session ends is told it lost the lock while the next waiter gets it, a holder cut off is suspended and then holds it
+ * again, a create whose answer is lost is found again rather than queued twice, and each waiter watches only the znode
+ * before its own.
  */
 @QuarkusTest
 class RecipeLockTest {
@@ -176,5 +182,54 @@ class RecipeLockTest {
             lock.unlock();
         }
         assertEquals(List.of(), client().getChildren(base).names());
+    }
+
+    @Test
+    void eachWaiterWatchesOnlyTheZnodeJustBeforeItsOwn() throws Exception {
+        String base = uniquePath("herd");
+        CorralClient observer = client();
+        DistributedLock holder = new DistributedLock(client(), base);
+        holder.lock();
+        List<TcpProxy> proxies = new ArrayList<>();
+        List<CorralClient> behindProxies = new ArrayList<>();
+        List<DistributedLock> waiters = new ArrayList<>();
+        List<Future<Void>> waiting = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                // Each waiter talks through a proxy of its own, which records the watches it sets.
+                TcpProxy proxy = TcpProxy.start(ClientTests.port());
+                proxies.add(proxy);
+                CorralClient c = CorralClient.builder().servers(proxy.url()).sessionTimeout(Duration.ofSeconds(30)).build();
+                behindProxies.add(c);
+                DistributedLock waiter = new DistributedLock(c, base);
+                waiters.add(waiter);
+                waiting.add(RecipeTests.inThread(() -> {
+                    waiter.lock();
+                    return null;
+                }));
+                int queued = i + 2;
+                ClientTests.await("waiter " + i + " to queue", ClientTests.DEADLINE, () -> observer.getChildren(base).names().size() == queued);
+            }
+            List<String> queue = observer.getChildren(base).names().stream()
+                    .sorted(Comparator.comparing(n -> n.substring(n.length() - 10))).toList();
+            holder.unlock();
+            for (int i = 0; i < 3; i++) {
+                RecipeTests.get(waiting.get(i));
+                waiters.get(i).unlock();
+            }
+            for (int i = 0; i < 3; i++) {
+                String own = base + "/" + queue.get(i + 1);
+                Matcher m = Pattern.compile("GET /v1/nodes(/[^? ]+)\\?exists=true&watch=true")
+                        .matcher(proxies.get(i).sent());
+                Set<String> watched = new TreeSet<>();
+                while (m.find()) {
+                    if (!m.group(1).equals(own)) watched.add(m.group(1));
+                }
+                assertEquals(Set.of(base + "/" + queue.get(i)), watched, "waiter " + i + " watched only its predecessor");
+            }
+        } finally {
+            behindProxies.forEach(CorralClient::close);
+            proxies.forEach(TcpProxy::close);
+        }
     }
 }
