@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  * expires (or is closed, or the znode is deleted) the lock is {@link LockState#LOST} for good: the listener hears it,
  * {@link #isHeld()} is false, and {@link #unlock()} and {@link #fencingToken()} throw {@link LockLostException}. The
  * next {@link #lock()} asks the client supplier for a client again: a {@link RenewingClient} gives one with a fresh
- * session, a fixed client fails with {@link CorralException.SessionExpiredException}.
+ * session, a fixed client fails with {@link CorralException.SessionExpiredException}. A lock taken at a moment when
+ * the client is cut off is returned SUSPENDED (the listener hears it, and {@link #isHeld()} is false until HELD).
  *
  * <p><b>Unknown outcomes.</b> The znode's name starts with an id of this instance, so when its create fails with an
  * unknown outcome (connection loss), a retry finds it instead of queueing twice, and any second znode of this
@@ -211,7 +212,7 @@ public final class DistributedLock {
         CorralClient client = h.client;
         enqueue(h);
         while (true) {
-            List<String> queue = SequentialNames.ordered(client.getChildren(basePath).names(), this::inQueue);
+            List<String> queue = SequentialNames.ordered(children(client), this::inQueue);
             String ownName = SequentialNames.nameOf(h.path);
             for (String n : queue) {
                 if (n.startsWith(ownNamePrefix) && !n.equals(ownName)) RetryingWrites.deleteIfExists(client, basePath + "/" + n);
@@ -232,6 +233,15 @@ public final class DistributedLock {
             }
             if (client.exists(basePath + "/" + blocker, wakeup) == null) continue;
             if (!wakeup.await(deadlineNanos)) return false;
+        }
+    }
+
+    /** The base path's children; none if someone deleted it (the next create makes it again). */
+    private List<String> children(CorralClient client) {
+        try {
+            return client.getChildren(basePath).names();
+        } catch (CorralException.NoNodeException e) {
+            return List.of();
         }
     }
 

@@ -231,7 +231,13 @@ public final class LeaderElection implements AutoCloseable {
     private void lookAtQueue(CorralClient c) {
         if (ownPath == null) ownPath = RetryingWrites.createOwnSequential(c, basePath, ownNamePrefix, bytes(candidateId)).path();
         String ownName = SequentialNames.nameOf(ownPath);
-        List<String> queue = SequentialNames.ordered(c.getChildren(basePath).names(), n -> n.startsWith(CANDIDATE_PREFIX));
+        List<String> names;
+        try {
+            names = c.getChildren(basePath).names();
+        } catch (CorralException.NoNodeException e) {
+            names = List.of(); // Someone deleted the base path, and the candidate znode with it: stand again.
+        }
+        List<String> queue = SequentialNames.ordered(names, n -> n.startsWith(CANDIDATE_PREFIX));
         for (String n : queue) {
             if (n.startsWith(ownNamePrefix) && !n.equals(ownName)) RetryingWrites.deleteIfExists(c, basePath + "/" + n);
         }
