@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +42,8 @@ final class Transport {
     private final List<URI> servers;
     private final HttpClient http;
     private final ExecutorService httpExecutor;
+    /** One virtual thread per request in flight, blocked in {@link HttpClient#send}. */
+    private final ExecutorService senders;
     private final ScheduledExecutorService scheduler;
     private final Duration requestTimeout;
     private final RetryPolicy retry;
@@ -63,6 +65,7 @@ final class Transport {
         this.scheduler = scheduler;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
                 .executor(httpExecutor).build();
+        this.senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("corral-client-send-", 0).factory());
     }
 
     int current() {
@@ -127,7 +130,18 @@ final class Transport {
             return;
         }
         try {
-            http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, error) -> {
+            // A blocking send on a virtual thread of the client's own: HttpClient.sendAsync completes on the JVM's
+            // common pool whatever executor it is given, so an application blocking that pool would stall the client.
+            senders.execute(() -> {
+                HttpResponse<byte[]> response = null;
+                Throwable error = null;
+                try {
+                    response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                } catch (InterruptedException e) {
+                    error = new java.io.IOException("the client is closing", e);
+                } catch (java.io.IOException | RuntimeException e) {
+                    error = e;
+                }
                 try {
                     handle(call, server, attempts, response, error, result);
                 } catch (RuntimeException e) {
@@ -253,16 +267,8 @@ final class Transport {
                 .header("Accept", "text/event-stream").header(SECRET_HEADER, secret).GET();
         if (lastEventId >= 0) b.header("Last-Event-ID", Long.toString(lastEventId));
         if (authorization != null) b.header("Authorization", authorization);
-        CompletableFuture<HttpResponse<InputStream>> f = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            throw new IOException(e.getCause());
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            throw e;
-        }
+        // Blocking, on the caller's thread: sendAsync would complete on the JVM's common pool (see attempt).
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     /** Reads an error answer's body (at most 64 KiB) into the exception it stands for. */
@@ -288,6 +294,7 @@ final class Transport {
     /** Stops sending: calls in flight and later fail with a connection loss; connections are dropped. */
     void close() {
         closed = true;
+        senders.shutdownNow();
         http.shutdownNow();
     }
 }
