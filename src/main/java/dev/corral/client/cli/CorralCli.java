@@ -118,7 +118,13 @@ public final class CorralCli {
                 }
                 throw CliException.usage("expected a subcommand: " + commands.subcommands(rest.getFirst()));
             }
-            Command command = commands.find(rest.subList(0, words));
+            Command command;
+            try {
+                command = commands.find(rest.subList(0, words));
+            } catch (CliException e) {
+                scope = words == 2 ? "corral " + rest.getFirst() : "corral";
+                throw e;
+            }
             if (leading.has("--help") || helpAsked(tokens)) {
                 out.print(command.help());
                 return EXIT_OK;

@@ -131,6 +131,9 @@ class CorralCliTest {
         }
         assertNull(client.exists(path), "no usage error may have created anything");
         assertTrue(tool("multi", badOp.toString()).err().contains("operation 0: unknown field \"vaule\""));
+        // An unknown command points at the overview, not at the unknown command's own help.
+        assertTrue(tool("frobnicate", "/x").err().endsWith("(see corral --help)" + System.lineSeparator()), () -> tool("frobnicate").err());
+        assertTrue(tool("cluster", "members").err().contains("(see corral cluster --help)"), () -> tool("cluster", "members").err());
     }
 
     // ---- znodes ----
