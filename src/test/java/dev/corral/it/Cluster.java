@@ -74,16 +74,30 @@ final class Cluster implements AutoCloseable {
 
     /** Starts every member and waits until a leader is elected and every member is ready. */
     static Cluster start(Path work, String name, int size, Map<String, String> extraEnv) throws IOException {
-        Cluster c = new Cluster(work, name, size, extraEnv);
-        try {
-            for (int id = 1; id <= size; id++) c.launch(id);
-            for (int id = 1; id <= size; id++) c.awaitReady(id);
-            c.awaitLeader();
-            return c;
-        } catch (RuntimeException | Error e) {
-            c.close();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            // A port found free can be taken before the member binds it (an outgoing connection's local port, say):
+            // then the whole cluster starts again, on new ports and fresh data directories.
+            Cluster c = new Cluster(work, attempt == 1 ? name : name + "-attempt" + attempt, size, extraEnv);
+            try {
+                for (int id = 1; id <= size; id++) c.launch(id);
+                for (int id = 1; id <= size; id++) c.awaitReady(id);
+                c.awaitLeader();
+                return c;
+            } catch (RuntimeException | Error e) {
+                c.close();
+                if (attempt < 3 && portTaken(e)) {
+                    System.out.println("Cluster: a port was taken before a member bound it; starting " + name + " again");
+                    continue;
+                }
+                throw e;
+            }
         }
+    }
+
+    /** Whether a member failed to start because its HTTP or ZooKeeper client port was taken. */
+    private static boolean portTaken(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("the HTTP port is in use") || m.contains("(corral.client-port) is not available");
     }
 
     // ---- members ----
