@@ -210,6 +210,11 @@ final class Cluster implements AutoCloseable {
     /** What {@code GET /v1/cluster} of one member says. */
     record View(int id, int leader, long term, long commitIndex, long appliedZxid, String selfRole) {}
 
+    /** The REST address of member {@code id}. */
+    String url(int id) {
+        return "http://127.0.0.1:" + ports[id];
+    }
+
     /** The port member {@code id} takes ZooKeeper clients on, as it reports it ({@code /v1/cluster/self}). */
     int clientPort(int id) throws IOException {
         NodeProcess.Reply r = nodes[id].get("/v1/cluster/self", STATUS_TIMEOUT);
