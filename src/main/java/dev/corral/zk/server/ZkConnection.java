@@ -434,17 +434,16 @@ final class ZkConnection {
     /** Writes queued notifications, then every answer that is ready in request order. */
     private void flush() {
         if (state == State.CLOSED) return;
-        drainNotifications();
         while (!replies.isEmpty() && replies.peekFirst().answer != null) {
             Slot s = replies.pollFirst();
             Answer a = s.answer;
+            // Events of the changes this answer may show go first; those of later changes wait until it is out: the
+            // answer may set the watch they fire, and a client drops an event for a watch it has not yet been told of.
+            drainNotifications(a.zxid());
             long zxid = Math.max(lastZxidSent, a.zxid());
             lastZxidSent = zxid;
             write(a.err() == 0 ? ZkResponses.ok(s.xid, zxid, a.body()) : ZkResponses.error(s.xid, zxid, a.err()));
-            if (s.heavy) {
-                heavyZxids.pollFirst();
-                drainNotifications();
-            }
+            if (s.heavy) heavyZxids.pollFirst();
             if (s.closeAfter) {
                 close(s.xid == Xids.AUTH ? "authentication failed" : "session closed", s.xid == Xids.AUTH);
                 return;
@@ -459,6 +458,9 @@ final class ZkConnection {
                 return;
             }
         }
+        // The rest, except what comes after the tree an answer still being computed read.
+        Long heavy = heavyZxids.peekFirst();
+        drainNotifications(heavy == null ? Long.MAX_VALUE : heavy);
         if (readingPaused && replies.size() < config.zk().requestsInFlightMax() / 2) {
             readingPaused = false;
             socket.resume();
@@ -469,15 +471,14 @@ final class ZkConnection {
      * Writes the queued notifications whose change this node's served tree already holds. The node queues a
      * notification just before it publishes the tree with the change; one sent earlier would let the client read the
      * old data in answer to it (CuratorCache then missed the change for good). A notification not yet visible waits a
-     * moment: the tree is published right after.
+     * moment: the tree is published right after. Only those up to {@code upToZxid}: the next answer's, or the tree an
+     * answer still being computed read.
      */
-    private void drainNotifications() {
+    private void drainNotifications(long upToZxid) {
         long visible = corral.state().lastZxid();
-        Long heavy = heavyZxids.peekFirst();
         Notification n;
         while ((n = notifications.peek()) != null) {
-            // An answer computed off the event loop is still to be written: what happened after the tree it read waits.
-            if (heavy != null && n.zxid() > heavy) return;
+            if (n.zxid() > upToZxid) return;
             if (n.zxid() > visible && System.nanoTime() - n.queuedNanos() < NOTIFICATION_HOLD_MAX_NANOS) {
                 if (!recheckScheduled) {
                     recheckScheduled = true;
