@@ -184,13 +184,17 @@ class Queues {
             }
             CompletableFuture<Integer> done = CompletableFuture.completedFuture(0);
             for (String path : own) {
-                done = done.thenCompose(n -> outcomes.await(corral.write(new Op.Delete(path, -1), caller), path, (r, z) -> n + 1)
-                        .exceptionally(t -> {
-                            if (unwrap(t) instanceof ApiException a && a.code == ErrorCode.NO_NODE) return n;
-                            throw new CompletionException(unwrap(t));
-                        }).toCompletableFuture());
+                done = done.thenCompose(n -> deletePlace(path, caller).thenApply(deleted -> deleted ? n + 1 : n).toCompletableFuture());
             }
             return done;
+        });
+    }
+
+    /** Deletes a member's child: true once deleted, false if it was gone already; any other failure fails. */
+    private CompletionStage<Boolean> deletePlace(String path, Caller caller) {
+        return outcomes.await(corral.write(new Op.Delete(path, -1), caller), path, (r, z) -> true).exceptionally(t -> {
+            if (unwrap(t) instanceof ApiException a && a.code == ErrorCode.NO_NODE) return false;
+            throw new CompletionException(unwrap(t));
         });
     }
 
@@ -214,7 +218,8 @@ class Queues {
     private CompletionStage<String> findOrJoin(Entry e, int attempt) {
         TreeState state = corral.state();
         java.util.List<String> own = places(state, e.dir, e.caller.sessionId());
-        if (!own.isEmpty()) return CompletableFuture.completedFuture(first(own));
+        // One session's children differ only in their fixed-width sequence: the smallest name is the first in line.
+        if (!own.isEmpty()) return CompletableFuture.completedFuture(java.util.Collections.min(own));
         Znode queue = state.find(e.dir);
         if (queue != null && queue.numChildren() >= QUEUE_LENGTH_MAX) {
             throw new ApiException(ErrorCode.THROTTLED_OP, "the queue " + e.dir + " already has " + queue.numChildren()
@@ -312,9 +317,9 @@ class Queues {
 
     /** Leaves the queue, then fails with {@code failure}; if leaving fails, says so (the place may still be held). */
     private void leaveAfter(Entry e, ApiException failure) {
-        outcomes.await(corral.write(new Op.Delete(e.own, -1), e.caller), e.own, (r, z) -> (Void) null).whenComplete((v, t) -> {
+        deletePlace(e.own, e.caller).whenComplete((deleted, t) -> {
             Throwable cause = t == null ? null : unwrap(t);
-            if (cause == null || cause instanceof ApiException a && a.code == ErrorCode.NO_NODE) {
+            if (cause == null) {
                 e.result.completeExceptionally(failure);
             } else {
                 e.result.completeExceptionally(new ApiException(503, ErrorCode.CONNECTION_LOSS, failure.getMessage()
@@ -366,14 +371,6 @@ class Queues {
             seq = seq * 10 + (c - '0');
         }
         return seq;
-    }
-
-    private static String first(java.util.List<String> paths) {
-        String best = paths.getFirst();
-        for (String p : paths) {
-            if (sequenceOf(p.substring(p.lastIndexOf('/') + 1)) < sequenceOf(best.substring(best.lastIndexOf('/') + 1))) best = p;
-        }
-        return best;
     }
 
     private static Member member(Znode queue, String dir, String name) {

@@ -246,7 +246,8 @@ final class ZkHandler {
 
     /**
      * A read, or the session's watch bookkeeping, answered at once from the node's tree. Throws {@link ZkRefusal} with
-     * CONNECTION_LOSS if this node cannot serve reads now (still recovering, or cut off before it caught up).
+     * CONNECTION_LOSS if this node cannot serve reads now (still recovering, or cut off before it caught up). Listings
+     * and getAllChildrenNumber are not answered here but by {@link #startHeavyRead}.
      */
     Answer read(ZkRequest r, Caller caller, long session) {
         TreeState s0 = state();
@@ -269,8 +270,6 @@ final class ZkHandler {
                     if (g.body().watch()) addWatch(session, path, WatchKind.DATA, caller);
                     return Answer.ok(s.lastZxid(), new GetDataResponse(node.data(), ZkConvert.stat(node.stat())));
                 });
-                case ZkRequest.GetChildren g -> children(session, g.body().path(), g.body().watch(), caller, false);
-                case ZkRequest.GetChildren2 g -> children(session, g.body().path(), g.body().watch(), caller, true);
                 case ZkRequest.GetAcl g -> {
                     String path = path(g.body().path());
                     Znode node = existing(s0, path);
@@ -320,7 +319,7 @@ final class ZkHandler {
                         restored(sw.body().childWatches(), WatchRegistry.RestoredKind.CHILD),
                         restored(sw.body().persistentWatches(), WatchRegistry.RestoredKind.PERSISTENT),
                         restored(sw.body().persistentRecursiveWatches(), WatchRegistry.RestoredKind.PERSISTENT_RECURSIVE)));
-                default -> throw new IllegalArgumentException("not a read: " + r.getClass().getSimpleName());
+                default -> throw new IllegalArgumentException("not a read answered here: " + r.getClass().getSimpleName());
             };
         } catch (ZkRefusal e) {
             return Answer.error(e.code, zxid);
@@ -363,39 +362,31 @@ final class ZkHandler {
      */
     record Heavy(long zxid, CompletableFuture<Answer> answer) {}
 
+    /**
+     * getChildren, or getChildren2 ({@code withStat}): the node read and the watch set in one step; the names listed
+     * here if there are few, else on a worker.
+     */
     private Heavy heavyChildren(long session, String given, boolean watch, Caller caller, boolean withStat) {
-        Znode[] seen = new Znode[1];
-        long[] zxid = new long[1];
-        Answer small = watched(watch, () -> {
+        Listed l = watched(watch, () -> {
             TreeState s = state();
             String path = path(given);
             Znode node = existing(s, path);
             readable(node, caller);
             if (watch) addWatch(session, path, WatchKind.CHILD, caller);
-            if (node.numChildren() <= INLINE_CHILDREN_MAX) return childrenAnswer(s.lastZxid(), node, withStat);
-            seen[0] = node;
-            zxid[0] = s.lastZxid();
-            return null;
+            return new Listed(node, s.lastZxid());
         });
-        if (small != null) return new Heavy(small.zxid(), CompletableFuture.completedFuture(small));
-        return new Heavy(zxid[0], CompletableFuture.supplyAsync(() -> childrenAnswer(zxid[0], seen[0], withStat), worker));
+        if (l.node().numChildren() <= INLINE_CHILDREN_MAX) {
+            return new Heavy(l.zxid(), CompletableFuture.completedFuture(childrenAnswer(l.zxid(), l.node(), withStat)));
+        }
+        return new Heavy(l.zxid(), CompletableFuture.supplyAsync(() -> childrenAnswer(l.zxid(), l.node(), withStat), worker));
     }
+
+    /** A directory as a read found it, and the zxid of the tree it was read from. */
+    private record Listed(Znode node, long zxid) {}
 
     private static Answer childrenAnswer(long zxid, Znode node, boolean withStat) {
         return Answer.ok(zxid, withStat ? new GetChildren2Response(node.childNames(), ZkConvert.stat(node.stat()))
                 : new GetChildrenResponse(node.childNames()));
-    }
-
-    /** getChildren, or getChildren2 ({@code withStat}): the names, and the watch if asked, in one step. */
-    private Answer children(long session, String given, boolean watch, Caller caller, boolean withStat) {
-        return watched(watch, () -> {
-            TreeState s = state();
-            String path = path(given);
-            Znode node = existing(s, path);
-            readable(node, caller);
-            if (watch) addWatch(session, path, WatchKind.CHILD, caller);
-            return childrenAnswer(s.lastZxid(), node, withStat);
-        });
     }
 
     /** The node's tree, if it may serve reads now. */
@@ -406,7 +397,7 @@ final class ZkHandler {
     }
 
     /** Runs a read that may set a watch inside the registry's lock, so that no change is missed between the two. */
-    private Answer watched(boolean watch, java.util.function.Supplier<Answer> read) {
+    private <T> T watched(boolean watch, java.util.function.Supplier<T> read) {
         if (!watch) return read.get();
         return corral.watches().atomically(read);
     }
